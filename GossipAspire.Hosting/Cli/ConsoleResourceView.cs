@@ -281,7 +281,11 @@ internal sealed partial class ConsoleResourceView(
             rows.Add(new Markup(Markup.Escape(result)));
         }
 
-        rows.Add(new Markup($"[bold]>[/] {Markup.Escape(_input)}[blink]_[/]"));
+        if (!_stop.IsCancellationRequested)
+        {
+            rows.Add(new Markup($"[bold]>[/] {Markup.Escape(_input)}[blink]_[/]"));
+        }
+
         return new Rows(rows);
     }
 
