@@ -1,6 +1,7 @@
 using System.Reflection;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Cli;
+using Aspire.Hosting.Dashboard;
 using Aspire.Hosting.Orchestration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,7 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
 {
     /// <summary>Assembly metadata written by the AppHost build targets.</summary>
     internal const string AppHostProjectPathMetadataKey = "apphostprojectpath";
+    internal const string DashboardPathMetadataKey = "aspiredashboardpath";
 
     private readonly HostApplicationBuilder _innerBuilder;
     private readonly DistributedApplicationOptions _options;
@@ -96,9 +98,27 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
             throw new InvalidOperationException("Build() can be called only once.");
         }
 
-        _built = true;
         var settings = HostingSettings.Create(Configuration, _options, AppHostAssembly);
+        var dashboard = DashboardSettings.Create(Configuration, _options, ReadAssemblyMetadata(AppHostAssembly, DashboardPathMetadataKey));
+        ResourceServiceEndpoint? resourceService = null;
+        DashboardResource? dashboardResource = null;
+        if (dashboard is not null)
+        {
+            resourceService = new ResourceServiceEndpoint(
+                settings.RandomizePorts || dashboard.ResourceServicePort is null ? PortAllocator.GetFreePort() : dashboard.ResourceServicePort.Value);
+            dashboardResource = DashboardResource.Add(this, dashboard, settings.DashboardApplicationName, () => resourceService.Url);
+        }
+
+        _built = true;
         AllocateEndpoints(settings);
+        if (dashboard is not null && dashboardResource is not null)
+        {
+            // Every project sends its telemetry to the dashboard, with the key the dashboard expects.
+            var frontend = new EndpointReference(dashboardResource, DashboardResource.FrontendEndpointName);
+            settings.OtlpEndpointUrl = new EndpointReference(dashboardResource, DashboardResource.OtlpGrpcEndpointName).Url;
+            settings.OtlpApiKey = dashboard.OtlpApiKey;
+            settings.DashboardLoginUrl = $"{frontend.Url}/login?t={dashboard.BrowserToken}";
+        }
         foreach (var resource in _resources.Where(ApplicationOrchestrator.IsProcessResource))
         {
             ResourceCommands.AddLifecycleCommands(resource);
@@ -114,7 +134,16 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
         Services.AddSingleton<ResourceCommandService>();
         Services.AddSingleton<ApplicationOrchestrator>();
 
-        // Start order: the processes, then the terminal view; stop runs in reverse.
+        // Start order: the resource service (the dashboard connects to it), the processes, the terminal view;
+        // stop runs in reverse, so the processes stop before the service.
+        if (dashboard is not null)
+        {
+            Services.AddSingleton(dashboard);
+            Services.AddSingleton(resourceService!);
+            Services.AddSingleton<ResourceServiceHost>();
+            Services.AddHostedService(sp => sp.GetRequiredService<ResourceServiceHost>());
+        }
+
         Services.AddHostedService(sp => sp.GetRequiredService<ApplicationOrchestrator>());
         ConsoleResourceView.Register(_innerBuilder, settings);
 

@@ -23,6 +23,9 @@ public sealed record CustomResourceSnapshot
 
     public int? Pid { get; init; }
 
+    /// <summary>Run by the host but not listed (the dashboard itself).</summary>
+    public bool IsHidden { get; init; }
+
     /// <summary>How many times the resource was started after its first start.</summary>
     public int RestartCount { get; init; }
 

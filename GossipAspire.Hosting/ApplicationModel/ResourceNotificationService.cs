@@ -34,6 +34,7 @@ public sealed partial class ResourceNotificationService : IDisposable
                 ResourceType = resource is ProjectResource ? KnownResourceTypes.Project : KnownResourceTypes.Executable,
                 State = KnownResourceStates.NotStarted,
                 CreationTimeStamp = now,
+                IsHidden = resource is Dashboard.DashboardResource,
                 Urls = [.. resource.Annotations.OfType<EndpointAnnotation>()
                     .Where(e => e.AllocatedEndpoint is not null)
                     .Select(e => new UrlSnapshot(e.Name, e.AllocatedEndpoint!.UriString, IsInternal: false))],

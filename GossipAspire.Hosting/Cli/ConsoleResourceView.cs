@@ -119,9 +119,19 @@ internal sealed partial class ConsoleResourceView(
 
     private IEnumerable<string> HeaderLines()
     {
-        var processes = model.Resources.Count(ApplicationOrchestrator.IsProcessResource);
+        var processes = model.Resources.Count(ApplicationOrchestrator.IsVisibleProcessResource);
         yield return $"[bold]{Markup.Escape(settings.DashboardApplicationName)}[/]: {processes} resource{(processes == 1 ? string.Empty : "s")} starting.";
-        if (settings.OtlpEndpointUrl is { } otlp)
+        if (settings.DashboardLoginUrl is { } loginUrl)
+        {
+            // In plain mode the log line "Login to the dashboard at ..." says it already.
+            if (settings.ResourceView == ResourceViewMode.Live)
+            {
+                yield return $"Login to the dashboard at [link]{Markup.Escape(loginUrl)}[/]";
+            }
+
+            yield return $"Telemetry (OTLP/gRPC) goes to the dashboard at {Markup.Escape(settings.OtlpEndpointUrl ?? "-")}.";
+        }
+        else if (settings.OtlpEndpointUrl is { } otlp)
         {
             yield return $"Telemetry (OTLP/gRPC) goes to {Markup.Escape(otlp)}.";
         }
@@ -139,6 +149,11 @@ internal sealed partial class ConsoleResourceView(
         {
             await foreach (var resourceEvent in notifications.WatchAsync(_stop.Token))
             {
+                if (resourceEvent.Snapshot.IsHidden)
+                {
+                    continue;
+                }
+
                 lock (_lock)
                 {
                     _snapshots[resourceEvent.Resource.Name] = resourceEvent.Snapshot;
@@ -184,7 +199,7 @@ internal sealed partial class ConsoleResourceView(
         string? message = null;
         lock (_lock)
         {
-            var processes = model.Resources.Where(ApplicationOrchestrator.IsProcessResource).ToArray();
+            var processes = model.Resources.Where(ApplicationOrchestrator.IsVisibleProcessResource).ToArray();
             if (!_allHealthyReported && processes.Length > 0 && processes.All(r =>
                 _snapshots.TryGetValue(r.Name, out var s) && s.State?.Text == KnownResourceStates.Running && s.HealthStatus == HealthStatus.Healthy))
             {
@@ -240,7 +255,7 @@ internal sealed partial class ConsoleResourceView(
 
         lock (_lock)
         {
-            foreach (var resource in model.Resources.Where(ApplicationOrchestrator.IsProcessResource))
+            foreach (var resource in model.Resources.Where(ApplicationOrchestrator.IsVisibleProcessResource))
             {
                 if (!_snapshots.TryGetValue(resource.Name, out var s))
                 {

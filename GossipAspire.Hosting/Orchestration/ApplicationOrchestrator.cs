@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Dashboard;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,7 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
     private readonly Dictionary<string, ResourceRunner> _runners = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger<ApplicationOrchestrator> _logger;
+    private readonly ILogger _applicationLogger;
     private int _stopped;
 
     public ApplicationOrchestrator(
@@ -31,6 +33,7 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
         Settings = settings;
         TimeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger<ApplicationOrchestrator>();
+        _applicationLogger = loggerFactory.CreateLogger<DistributedApplication>();
         SpecFactory = new ProcessSpecFactory(settings, _logger);
         HealthClient = new HttpClient(new SocketsHttpHandler
         {
@@ -77,6 +80,9 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
 
     public static bool IsProcessResource(IResource resource) => resource is ProjectResource or ExecutableResource;
 
+    /// <summary>The resources people see: every process resource but the dashboard.</summary>
+    public static bool IsVisibleProcessResource(IResource resource) => IsProcessResource(resource) && resource is not DashboardResource;
+
     /// <summary>The pid of a running resource, for tools and tests.</summary>
     public int? GetPid(string resourceName) => _runners.TryGetValue(resourceName, out var runner) ? runner.Pid : null;
 
@@ -84,8 +90,18 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
     {
         await CheckPortsAsync();
 
+        // The dashboard first, so it is there to receive the others' telemetry from their first span.
+        foreach (var dashboard in _runners.Values.Where(r => r.Resource is DashboardResource))
+        {
+            var result = await dashboard.StartAsync(waitForDependencies: false, cancellationToken);
+            if (result.Success && Settings.DashboardLoginUrl is { } loginUrl)
+            {
+                LogDashboardLogin(_applicationLogger, loginUrl);
+            }
+        }
+
         var launches = new List<Task>();
-        foreach (var runner in _runners.Values)
+        foreach (var runner in _runners.Values.Where(r => r.Resource is not DashboardResource))
         {
             if (runner.Resource.Annotations.OfType<WaitAnnotation>().Any())
             {
@@ -110,10 +126,11 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
         }
 
         await _stopping.CancelAsync();
-        var shutdowns = _runners.Values.Select(r => r.ShutdownAsync()).ToArray();
         try
         {
-            await Task.WhenAll(shutdowns).WaitAsync(cancellationToken);
+            // The dashboard last, so it receives what the others send while they stop.
+            await Task.WhenAll(_runners.Values.Where(r => r.Resource is not DashboardResource).Select(r => r.ShutdownAsync())).WaitAsync(cancellationToken);
+            await Task.WhenAll(_runners.Values.Where(r => r.Resource is DashboardResource).Select(r => r.ShutdownAsync())).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -175,6 +192,10 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
                 else if (!PortAllocator.IsFree(port))
                 {
                     problem = $"Resource '{runner.Resource.Name}' cannot listen on port {port} (endpoint '{endpoint.Name}'): the port is already in use by another process.";
+                    if (runner.Resource is DashboardResource)
+                    {
+                        problem += " Another AppHost's dashboard? Choose other ports with ASPNETCORE_URLS, ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL and ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL.";
+                    }
                 }
 
                 owners.TryAdd(port, runner.Resource.Name);
@@ -194,6 +215,9 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Resource {ResourceName} endpoint {EndpointName} is {Url}")]
     private static partial void LogEndpoint(ILogger logger, string resourceName, string endpointName, string? url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Login to the dashboard at {LoginUrl}")]
+    private static partial void LogDashboardLogin(ILogger logger, string loginUrl);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} process resources launched")]
     private static partial void LogStarted(ILogger logger, int count);

@@ -50,6 +50,9 @@ internal sealed class HostingSettings
 
     public string? OtlpApiKey { get; set; }
 
+    /// <summary>The dashboard's login URL with its browser token, when the host runs a dashboard.</summary>
+    public string? DashboardLoginUrl { get; set; }
+
     public static HostingSettings Create(IConfiguration configuration, DistributedApplicationOptions options, Assembly? appHostAssembly)
     {
         var applicationName = appHostAssembly?.GetName().Name ?? "AppHost";

@@ -79,8 +79,9 @@ internal sealed class ProcessSpecFactory(HostingSettings settings, ILogger logge
         environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
         environment["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EXCEPTION_LOG_ATTRIBUTES"] = "true";
         environment["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EVENT_LOG_ATTRIBUTES"] = "true";
-        environment["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory";
 
+        // Not OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=in_memory, which Aspire sets: with the dashboard gone, it holds
+        // every process's shutdown for the exporter's 10 s timeout, so stopping a node would end in SIGKILL.
         if (settings.OtlpEndpointUrl is { } endpoint)
         {
             environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint;
