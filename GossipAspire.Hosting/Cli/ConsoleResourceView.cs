@@ -40,6 +40,11 @@ internal sealed partial class ConsoleResourceView(
     public static void Register(HostApplicationBuilder builder, HostingSettings settings)
     {
         builder.Services.AddSingleton<TerminalLogSink>();
+        if (!settings.IsTesting)
+        {
+            builder.Services.AddHostedService<ParentProcessWatcher>();
+        }
+
         if (settings.ResourceView == ResourceViewMode.None)
         {
             return;

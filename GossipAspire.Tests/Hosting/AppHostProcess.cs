@@ -23,6 +23,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
     private readonly List<string> _stderr = [];
     private readonly SemaphoreSlim _changed = new(0);
     private readonly HashSet<int> _nodePids = [];
+    private int? _appHostChild;
 
     private AppHostProcess(Process process, ITestOutputHelper output)
     {
@@ -59,7 +60,57 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
         }
     }
 
-    public static AppHostProcess Start(ITestOutputHelper output, params string[] args)
+    /// <summary>Launches the built AppHost: <c>dotnet GossipAspire.AppHost.dll args</c>.</summary>
+    public static AppHostProcess Start(ITestOutputHelper output, params string[] args) =>
+        StartDotnet(output, [new Projects.GossipAspire_AppHost().TargetPath!, .. args]);
+
+    /// <summary>
+    /// As a developer does: <c>dotnet run --project GossipAspire.AppHost</c> (without building again: the test
+    /// run built it). <see cref="Pid"/> is then the SDK's process, the AppHost its child.
+    /// </summary>
+    public static AppHostProcess StartWithDotnetRun(ITestOutputHelper output, params string[] args)
+    {
+        var metadata = new Projects.GossipAspire_AppHost();
+        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(metadata.TargetPath!))!);
+        return StartDotnet(output, ["run", "--project", metadata.ProjectPath, "--no-build", "-c", configuration!, "--", .. args]);
+    }
+
+    /// <summary>The AppHost process itself when it runs under <c>dotnet run</c>: the child running its assembly.</summary>
+    public int? FindAppHostChild()
+    {
+        if (_appHostChild is not null)
+        {
+            return _appHostChild;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                if (parent == Pid && File.ReadAllText(Path.Combine(directory, "cmdline")).Contains("GossipAspire.AppHost", StringComparison.Ordinal))
+                {
+                    // Remembered, so cleanup finds it even once it is orphaned.
+                    _appHostChild = pid;
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        return null;
+    }
+
+    private static AppHostProcess StartDotnet(ITestOutputHelper output, string[] dotnetArgs)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -68,8 +119,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(new Projects.GossipAspire_AppHost().TargetPath!);
-        foreach (var argument in args)
+        foreach (var argument in dotnetArgs)
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -111,6 +161,11 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Whatever a failed test left running goes, by pid.
+        if ((_appHostChild ?? (_process.HasExited ? null : FindAppHostChild())) is { } child && !HostingTestHelpers.ProcessIsGone(child))
+        {
+            _ = SysKill(child, SigKill);
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill();

@@ -62,6 +62,53 @@ public sealed class AppHostProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DotnetRun_Sigterm_StopsEveryNodeGracefully()
+    {
+        using var cts = TimeoutToken();
+        await using var run = AppHostProcess.StartWithDotnetRun(output, [.. s_randomPorts, "--nodes", "2"]);
+        await run.WaitForLineAsync(l => l.Contains("All 2 resources are healthy", StringComparison.Ordinal), cts.Token);
+        var nodePids = run.NodePids;
+
+        run.Signal(AppHostProcess.SigTerm);
+
+        Assert.Equal(0, await run.WaitForExitAsync(cts.Token));
+        foreach (var name in (string[])["node-1", "node-2"])
+        {
+            var last = await run.WaitForResourceAsync(name, l => l.State == "Exited", cts.Token);
+            Assert.Equal(0, last.ExitCode);
+        }
+
+        Assert.All(nodePids, pid => Assert.True(ProcessIsGone(pid)));
+    }
+
+    [Fact]
+    public async Task DotnetRun_Sigkilled_AppHostNoticesAndStopsEverything()
+    {
+        using var cts = TimeoutToken();
+        await using var run = AppHostProcess.StartWithDotnetRun(output, [.. s_randomPorts, "--nodes", "2"]);
+        await run.WaitForLineAsync(l => l.Contains("All 2 resources are healthy", StringComparison.Ordinal), cts.Token);
+        var appHost = run.FindAppHostChild();
+        Assert.NotNull(appHost);
+        var nodePids = run.NodePids;
+
+        run.Signal(AppHostProcess.SigKill);
+        await run.WaitForExitAsync(cts.Token);
+
+        // The orphaned AppHost sees its parent gone, stops its nodes gracefully and exits.
+        await WaitUntilGoneAsync(appHost.Value, cts.Token);
+        foreach (var pid in nodePids)
+        {
+            await WaitUntilGoneAsync(pid, cts.Token);
+        }
+
+        foreach (var name in (string[])["node-1", "node-2"])
+        {
+            var last = await run.WaitForResourceAsync(name, l => l.State == "Exited", cts.Token);
+            Assert.Equal(0, last.ExitCode);
+        }
+    }
+
+    [Fact]
     public async Task AppHost_PortTaken_ExitsWithErrorNamingResourceAndPort()
     {
         using var cts = TimeoutToken();
