@@ -42,6 +42,10 @@ internal sealed partial class ResourceServiceHost(
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // ASPNETCORE_URLS in the AppHost's environment names the dashboard; Kestrel would warn that it binds
+        // this server's own endpoint instead, which is the point.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton(notifications);
         builder.Services.AddSingleton(resourceLogs);
