@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,13 +59,18 @@ public static class DistributedApplicationTestingBuilder
     }
 
     /// <summary>An empty application, for tests that declare their resources themselves.</summary>
-    public static IDistributedApplicationTestingBuilder Create(params string[] args) => Create(args, (_, _) => { });
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static IDistributedApplicationTestingBuilder Create(params string[] args) => Create(Assembly.GetCallingAssembly(), args, (_, _) => { });
 
-    public static IDistributedApplicationTestingBuilder Create(string[] args, Action<DistributedApplicationOptions, HostApplicationBuilderSettings> configureBuilder)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static IDistributedApplicationTestingBuilder Create(string[] args, Action<DistributedApplicationOptions, HostApplicationBuilderSettings> configureBuilder) =>
+        Create(Assembly.GetCallingAssembly(), args, configureBuilder);
+
+    private static IDistributedApplicationTestingBuilder Create(Assembly testAssembly, string[] args, Action<DistributedApplicationOptions, HostApplicationBuilderSettings> configureBuilder)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(configureBuilder);
-        var interceptor = new TestingInterceptor(Assembly.GetCallingAssembly(), configureBuilder, captureOnBuild: false);
+        var interceptor = new TestingInterceptor(testAssembly, configureBuilder, captureOnBuild: false);
         var previous = BuilderInterception.Current.Value;
         BuilderInterception.Current.Value = interceptor;
         try
