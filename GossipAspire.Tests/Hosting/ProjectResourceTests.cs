@@ -62,6 +62,55 @@ public sealed class ProjectResourceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AddProject_ByProjectFileOrAssemblyPath_RunsTheBuiltOutput()
+    {
+        using var cts = TimeoutToken();
+        var node = new Projects.GossipAspire_Node();
+        var builder = CreateBuilder(output);
+
+        // A project file is asked (once, through MSBuild) where it builds to; an assembly runs as it is.
+        builder.AddProject("by-project", node.ProjectPath).WithHttpEndpoint().WithHttpHealthCheck("/health");
+        builder.AddProject("by-assembly", node.TargetPath!).WithHttpEndpoint().WithHttpHealthCheck("/health");
+        await using var app = await builder.BuildAsync(cts.Token);
+        try
+        {
+            await app.StartAsync(cts.Token);
+
+            foreach (var name in (string[])["by-project", "by-assembly"])
+            {
+                var healthy = await app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
+                var commandLine = File.ReadAllText($"/proc/{healthy.Snapshot.Pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal(node.TargetPath, commandLine[1]);
+            }
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task AddProject_ProjectFileMissing_FailsToStartSayingWhy()
+    {
+        using var cts = TimeoutToken();
+        var builder = CreateBuilder(output);
+        builder.AddProject("nowhere", "does/not/exist.csproj");
+        await using var app = await builder.BuildAsync(cts.Token);
+        try
+        {
+            await app.StartAsync(cts.Token);
+
+            await Assert.ThrowsAsync<DistributedApplicationException>(() => app.ResourceNotifications.WaitForResourceHealthyAsync("nowhere", cts.Token));
+            var lines = await ResourceStateTests.WaitForLinesAsync(app, "nowhere", 1, cts.Token);
+            Assert.Contains("exist.csproj' does not exist", lines[0].Content);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Commands_StopStartRestart_ChangeStateAndProcess()
     {
         using var cts = TimeoutToken();

@@ -90,6 +90,38 @@ public sealed class ResourceStateTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ConsoleLog_MoreLinesThanTheBuffer_KeepsTheNewestNumberedFromTheStart()
+    {
+        using var cts = TimeoutToken();
+        var builder = CreateBuilder(output);
+        var lines = ResourceLoggerService.DefaultMaxLinesPerResource + 50;
+        builder.AddExecutable("chatty", "seq", ".", "1", lines);
+        await using var app = await builder.BuildAsync(cts.Token);
+        try
+        {
+            var logs = (ResourceLoggerService)app.Services.GetService(typeof(ResourceLoggerService))!;
+            await app.StartAsync(cts.Token);
+            await app.ResourceNotifications.WaitForResourceAsync("chatty", KnownResourceStates.Finished, cts.Token);
+
+            // Output may trail the exit a little: wait for the last line.
+            while (logs.GetBufferedLines("chatty") is not [.., { LineNumber: var last }] || last < lines)
+            {
+                await Task.Delay(20, cts.Token);
+            }
+
+            var buffered = logs.GetBufferedLines("chatty");
+            Assert.Equal(ResourceLoggerService.DefaultMaxLinesPerResource, buffered.Count);
+            Assert.Equal(51, buffered[0].LineNumber);
+            Assert.Equal("51", buffered[0].Content);
+            Assert.Equal(lines.ToString(System.Globalization.CultureInfo.InvariantCulture), buffered[^1].Content);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Notifications_UnknownResource_FailAtOnce()
     {
         using var cts = TimeoutToken();
