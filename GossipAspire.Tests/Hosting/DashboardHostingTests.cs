@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -27,7 +26,7 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
     public async Task Dashboard_Configured_LaunchedHiddenWithKeysAndNodesExportToIt()
     {
         using var cts = TimeoutToken();
-        var logged = new ConcurrentQueue<string>();
+        var logged = new CapturingLoggerProvider();
         await using var app = await StartAsync(logged, cts.Token);
         try
         {
@@ -52,7 +51,7 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
             Assert.Matches("^[0-9a-f]{32}$", otlpKey);
             Assert.NotEqual(token, otlpKey);
             Assert.StartsWith("http://localhost:", dashboardEnvironment["DOTNET_RESOURCE_SERVICE_ENDPOINT_URL"]);
-            Assert.Contains(logged, l => l == $"Login to the dashboard at {frontend}/login?t={token}");
+            Assert.Contains(logged.Messages, m => m.Message == $"Login to the dashboard at {frontend}/login?t={token}");
 
             var nodeEnvironment = ReadEnvironment(node.Snapshot.Pid!.Value);
             Assert.Equal(otlp, nodeEnvironment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
@@ -77,7 +76,7 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
     public async Task ResourceService_RealGrpcClient_SnapshotChangesLogsAndCommands()
     {
         using var cts = TimeoutToken();
-        await using var app = await StartAsync(new ConcurrentQueue<string>(), cts.Token);
+        await using var app = await StartAsync(new CapturingLoggerProvider(), cts.Token);
         try
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync("node-1", cts.Token);
@@ -201,7 +200,7 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
 
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_standIn)!, recursive: true);
 
-    private async Task<DistributedApplication> StartAsync(ConcurrentQueue<string> logged, CancellationToken cancellationToken)
+    private async Task<DistributedApplication> StartAsync(CapturingLoggerProvider logged, CancellationToken cancellationToken)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(
             ["--nodes", "2"],
@@ -212,7 +211,7 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
             },
             cancellationToken);
         builder.Services.AddLoggingToTestOutput(output);
-        builder.Services.AddLogging(l => l.AddProvider(new QueueLoggerProvider(logged)));
+        builder.Services.AddLogging(l => l.AddProvider(logged));
         var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         return app;
@@ -229,24 +228,5 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
         }
 
         return script;
-    }
-
-    private sealed class QueueLoggerProvider(ConcurrentQueue<string> messages) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new QueueLogger(messages);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class QueueLogger(ConcurrentQueue<string> messages) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                messages.Enqueue(formatter(state, exception));
-        }
     }
 }
