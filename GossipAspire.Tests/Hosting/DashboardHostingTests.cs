@@ -76,7 +76,7 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
     public async Task ResourceService_RealGrpcClient_SnapshotChangesLogsAndCommands()
     {
         using var cts = TimeoutToken();
-        await using var app = await StartAsync(new CapturingLoggerProvider(), cts.Token);
+        await using var app = await StartAsync(new CapturingLoggerProvider(), cts.Token, ("AppHost:BrowserToken", "a-token-the-test-chose"));
         try
         {
             await app.ResourceNotifications.WaitForResourceHealthyAsync("node-1", cts.Token);
@@ -84,6 +84,7 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
             var dashboard = await app.ResourceNotifications.WaitForResourceAsync(
                 "aspire-dashboard", e => e.Snapshot.State?.Text == KnownResourceStates.Running, cts.Token);
             var environment = ReadEnvironment(dashboard.Snapshot.Pid!.Value);
+            Assert.Equal("a-token-the-test-chose", environment["Dashboard__Frontend__BrowserToken"]);
             using var channel = GrpcChannel.ForAddress(environment["DOTNET_RESOURCE_SERVICE_ENDPOINT_URL"]);
             var client = new DashboardService.DashboardServiceClient(channel);
             var headers = new Metadata { { "x-resource-service-api-key", environment["Dashboard__ResourceServiceClient__ApiKey"] } };
@@ -200,14 +201,14 @@ public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposabl
 
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_standIn)!, recursive: true);
 
-    private async Task<DistributedApplication> StartAsync(CapturingLoggerProvider logged, CancellationToken cancellationToken)
+    private async Task<DistributedApplication> StartAsync(CapturingLoggerProvider logged, CancellationToken cancellationToken, params (string Key, string Value)[] configuration)
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(
             ["--nodes", "2"],
             (options, settings) =>
             {
                 options.DisableDashboard = false;
-                settings.Configuration!.AddInMemoryCollection([new("ASPIRE_DASHBOARD_PATH", _standIn)]);
+                settings.Configuration!.AddInMemoryCollection([new("ASPIRE_DASHBOARD_PATH", _standIn), .. configuration.Select(c => new KeyValuePair<string, string?>(c.Key, c.Value))]);
             },
             cancellationToken);
         builder.Services.AddLoggingToTestOutput(output);
