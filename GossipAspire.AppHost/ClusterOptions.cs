@@ -1,0 +1,80 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace GossipAspire.AppHost;
+
+/// <summary>
+/// The cluster the AppHost runs: <c>--nodes</c> nodes on consecutive ports from <c>--base-port</c>. Also read
+/// from configuration (<c>Cluster:Nodes</c>, <c>Cluster:BasePort</c>, e.g. env <c>Cluster__Nodes=25</c>);
+/// the command line wins.
+/// </summary>
+public sealed class ClusterOptions
+{
+    public const string SectionName = "Cluster";
+    public const int MaxNodes = 200;
+
+    public int Nodes { get; set; } = 10;
+
+    public int BasePort { get; set; } = 5001;
+
+    /// <summary>Reads and validates the options; every problem is reported at once.</summary>
+    public static ClusterOptions FromConfiguration(IConfiguration configuration)
+    {
+        var options = new ClusterOptions();
+        var problems = new List<string>();
+        var section = configuration.GetSection(SectionName);
+        options.Nodes = ReadInt(configuration["nodes"] ?? section[nameof(Nodes)], "--nodes", options.Nodes, problems);
+        options.BasePort = ReadInt(configuration["base-port"] ?? section[nameof(BasePort)], "--base-port", options.BasePort, problems);
+
+        var result = new ValidateClusterOptions().Validate(null, options);
+        if (result.Failed)
+        {
+            problems.AddRange(result.Failures);
+        }
+
+        return problems.Count == 0
+            ? options
+            : throw new OptionsValidationException(SectionName, typeof(ClusterOptions), problems);
+    }
+
+    private static int ReadInt(string? text, string name, int fallback, List<string> problems)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{name} must be a whole number (got '{text}').");
+        return fallback;
+    }
+}
+
+/// <summary>The rules for <see cref="ClusterOptions"/>, all checked together.</summary>
+public sealed class ValidateClusterOptions : IValidateOptions<ClusterOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterOptions options)
+    {
+        var problems = new List<string>();
+        if (options.Nodes is < 1 or > ClusterOptions.MaxNodes)
+        {
+            problems.Add($"--nodes must be between 1 and {ClusterOptions.MaxNodes} (got {options.Nodes}).");
+        }
+
+        if (options.BasePort is < 1 or > 65535)
+        {
+            problems.Add($"--base-port must be between 1 and 65535 (got {options.BasePort}).");
+        }
+        else if (options.Nodes >= 1 && options.BasePort + options.Nodes - 1 > 65535)
+        {
+            problems.Add($"--base-port {options.BasePort} with {options.Nodes} nodes would need ports past 65535.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

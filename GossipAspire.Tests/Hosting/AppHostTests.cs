@@ -1,0 +1,116 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+using static GossipAspire.Tests.Hosting.HostingTestHelpers;
+
+namespace GossipAspire.Tests.Hosting;
+
+/// <summary>
+/// The real AppHost <c>Program</c>, run in this process by <see cref="DistributedApplicationTestingBuilder"/>,
+/// the way Aspire.Hosting.Testing runs one: free ports, resource logs in the test output, no dashboard.
+/// </summary>
+public sealed class AppHostTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task CreateAsync_AppHost_StartsTenNodesChainedOnFreePorts()
+    {
+        using var cts = TimeoutToken();
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(cts.Token);
+        builder.Services.AddLoggingToTestOutput(output);
+        await using var app = await builder.BuildAsync(cts.Token);
+        try
+        {
+            await app.StartAsync(cts.Token);
+            var nodes = Enumerable.Range(1, 10).Select(k => $"node-{k}").ToArray();
+            var healthy = await Task.WhenAll(nodes.Select(n => app.ResourceNotifications.WaitForResourceHealthyAsync(n, cts.Token)));
+
+            var ports = nodes.Select(n => app.GetEndpoint(n).Port).ToArray();
+            Assert.Equal(10, ports.Distinct().Count());
+            Assert.DoesNotContain(ports, p => p is >= 5001 and <= 5010);
+
+            // Each node k is seeded with node k-1, through the environment the node really has.
+            for (var k = 2; k <= 10; k++)
+            {
+                var environment = ReadEnvironment(healthy[k - 1].Snapshot.Pid!.Value);
+                Assert.Equal(app.GetEndpoint($"node-{k - 1}").ToString().TrimEnd('/'), environment["Gossip__Seed"]);
+                Assert.Equal($"node-{k}", environment["OTEL_SERVICE_NAME"]);
+            }
+
+            Assert.False(ReadEnvironment(healthy[0].Snapshot.Pid!.Value).ContainsKey("Gossip__Seed"));
+            using var client = app.CreateHttpClient("node-3");
+            Assert.Equal("Healthy", await client.GetStringAsync("/alive", cts.Token));
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task CreateAsync_WithArgsAndLogger_RunsThatClusterAndRoutesResourceLogs()
+    {
+        using var cts = TimeoutToken();
+        var captured = new CapturingLoggerProvider();
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(["--nodes", "2"], cts.Token);
+        builder.Services.AddLoggingToTestOutput(output);
+        builder.Services.AddLogging(l => l.AddProvider(captured));
+        await using var app = await builder.BuildAsync(cts.Token);
+        try
+        {
+            Assert.Equal(["node-1", "node-2"], builder.Resources.Select(r => r.Name));
+            await app.StartAsync(cts.Token);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("node-2", cts.Token);
+
+            // What node-1 wrote to its console arrives in the test's logger under the resource's category.
+            var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+            var firstLine = (await ResourceStateTests.WaitForLinesAsync(app, "node-1", 1, cts.Token))[0];
+            Assert.Contains(captured.Messages, m => m.Category == "GossipAspire.AppHost.Resources.node-1" && m.Message == firstLine.Content);
+            Assert.NotEmpty(logs.GetBufferedLines("node-1"));
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownResource_FailsAtOnce()
+    {
+        using var cts = TimeoutToken();
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(["--nodes", "2"], cts.Token);
+        builder.Services.AddLoggingToTestOutput(output);
+        await using var app = await builder.BuildAsync(cts.Token);
+        try
+        {
+            await app.StartAsync(cts.Token);
+
+            var wait = await Assert.ThrowsAsync<ArgumentException>(() => app.ResourceNotifications.WaitForResourceAsync("node-11", KnownResourceStates.Running, cts.Token));
+            Assert.Contains("node-11", wait.Message);
+            Assert.Contains("node-1, node-2", wait.Message);
+            await Assert.ThrowsAsync<ArgumentException>(() => app.ResourceNotifications.WaitForResourceHealthyAsync("node-11", cts.Token));
+            Assert.Throws<ArgumentException>(() => app.GetEndpoint("node-11"));
+            Assert.Throws<ArgumentException>(() => app.CreateHttpClient("node-11"));
+            Assert.Throws<ArgumentException>(() => app.GetEndpoint("node-1", "grpc"));
+            var command = await app.ResourceCommands.ExecuteCommandAsync("node-11", KnownResourceCommands.StopCommand, cts.Token);
+            Assert.False(command.Success);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task CreateAsync_BadArgs_FailsWithTheAppHostsOwnMessage()
+    {
+        using var cts = TimeoutToken();
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(["--nodes", "-1"], cts.Token));
+
+        Assert.Contains("--nodes must be between 1 and 200 (got -1).", failure.Failures);
+    }
+}
