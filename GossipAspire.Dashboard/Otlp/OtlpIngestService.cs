@@ -25,13 +25,15 @@ public sealed class OtlpIngestService(TelemetryRepository repository, DashboardT
         var spans = new List<OtlpSpan>();
         var rejected = 0L;
         string? firstError = null;
+        // Spans of one trace share one id string (a batch holds many spans per trace).
+        var traceIds = new Dictionary<Google.Protobuf.ByteString, string>();
 
         foreach (var resourceSpans in request.ResourceSpans)
         {
             var resource = GetResource(resourceSpans.Resource);
             foreach (var scopeSpans in resourceSpans.ScopeSpans)
             {
-                var scopeName = scopeSpans.Scope?.Name ?? "";
+                var scopeName = StringPool.Get(scopeSpans.Scope?.Name ?? "");
                 foreach (var span in scopeSpans.Spans)
                 {
                     var error = ValidateIds(span.TraceId.Length, span.SpanId.Length, span.ParentSpanId.Length);
@@ -44,10 +46,10 @@ public sealed class OtlpIngestService(TelemetryRepository repository, DashboardT
 
                     spans.Add(new OtlpSpan
                     {
-                        TraceId = AttributeValues.HexId(span.TraceId),
+                        TraceId = traceIds.TryGetValue(span.TraceId, out var traceId) ? traceId : traceIds[span.TraceId] = AttributeValues.HexId(span.TraceId),
                         SpanId = AttributeValues.HexId(span.SpanId),
                         ParentSpanId = AttributeValues.HexId(span.ParentSpanId),
-                        Name = span.Name,
+                        Name = StringPool.Get(span.Name),
                         Kind = (OtlpSpanKind)Math.Clamp((int)span.Kind, 0, 5),
                         StartTime = FromUnixNano(span.StartTimeUnixNano),
                         EndTime = FromUnixNano(Math.Max(span.EndTimeUnixNano, span.StartTimeUnixNano)),

@@ -13,6 +13,9 @@ namespace GossipAspire.Dashboard.Otlp.Model;
 /// </summary>
 public static class AttributeValues
 {
+    private static readonly object s_true = true;
+    private static readonly object s_false = false;
+
     public static KeyValuePair<string, object?>[] Convert(Google.Protobuf.Collections.RepeatedField<KeyValue> attributes, int maxCount, int maxLength)
     {
         if (attributes.Count == 0)
@@ -25,7 +28,7 @@ public static class AttributeValues
         for (var i = 0; i < count; i++)
         {
             var attribute = attributes[i];
-            result[i] = new(attribute.Key, Convert(attribute.Value, maxLength));
+            result[i] = new(StringPool.Get(attribute.Key), Convert(attribute.Value, maxLength));
         }
 
         return result;
@@ -33,8 +36,8 @@ public static class AttributeValues
 
     public static object? Convert(AnyValue? value, int maxLength) => value?.ValueCase switch
     {
-        AnyValue.ValueOneofCase.StringValue => Truncate(value.StringValue, maxLength),
-        AnyValue.ValueOneofCase.BoolValue => value.BoolValue,
+        AnyValue.ValueOneofCase.StringValue => StringPool.Get(Truncate(value.StringValue, maxLength)),
+        AnyValue.ValueOneofCase.BoolValue => value.BoolValue ? s_true : s_false,
         AnyValue.ValueOneofCase.IntValue => value.IntValue,
         AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue,
         AnyValue.ValueOneofCase.BytesValue => value.BytesValue.ToByteArray(),
