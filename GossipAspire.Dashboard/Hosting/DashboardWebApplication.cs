@@ -1,6 +1,9 @@
 using GossipAspire.Dashboard.Api;
 using GossipAspire.Dashboard.Authentication;
+using GossipAspire.Dashboard.Components;
 using GossipAspire.Dashboard.Configuration;
+using GossipAspire.Dashboard.Gossip;
+using Microsoft.FluentUI.AspNetCore.Components;
 using GossipAspire.Dashboard.Otlp;
 using GossipAspire.Dashboard.Otlp.Grpc;
 using GossipAspire.Dashboard.Otlp.Http;
@@ -40,11 +43,21 @@ public static partial class DashboardWebApplication
 
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
 
+        // Serve the project's static web assets (scoped CSS, the component library's files) from a build
+        // output in every environment: the AppHost and the tests run the dashboard as built, not published.
+        builder.WebHost.UseStaticWebAssets();
+
+        // A node that is down is normal here (the Gossip page shows it); the HTTP client's per-request failure
+        // logs would only repeat that every second.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient." + GossipMonitor.HttpClientName, LogLevel.Error);
+
         builder.AddDashboardOptions();
         builder.AddDashboardEndpoints();
         builder.AddFrontendAuthentication();
         builder.AddOtlpIngestion();
         builder.AddResources();
+        builder.AddGossip();
+        builder.AddDashboardUi();
 
         var app = builder.Build();
 
@@ -52,12 +65,17 @@ public static partial class DashboardWebApplication
         app.UseConnectionTypes();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
 
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapLoginApi();
         app.MapTelemetryApi();
         app.MapOtlpGrpcServices();
         app.MapOtlpHttpApi();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .RequireAuthorization(FrontendAuthentication.PolicyName);
 
         return app;
     }
@@ -98,6 +116,21 @@ public static partial class DashboardWebApplication
         builder.Services.AddSingleton<ResourceServiceClient>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResourceServiceClient>());
         builder.Services.AddSingleton<ResourceCatalog>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddDashboardUi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddFluentUIComponents();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddGossip(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpClient(GossipMonitor.HttpClientName);
+        builder.Services.AddSingleton<GossipMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GossipMonitor>());
         return builder;
     }
 
