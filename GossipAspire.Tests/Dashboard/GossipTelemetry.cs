@@ -24,8 +24,12 @@ public sealed class GossipTelemetry : IDisposable
     private readonly List<MeterProvider> _meters = [];
     private readonly List<Meter> _meterInstances = [];
 
-    public GossipTelemetry(string otlpGrpcUrl, int nodes)
+    private readonly IReadOnlyList<string> _nodeIds;
+
+    /// <param name="nodeIds">The protocol ids of the nodes (their ports); 5001, 5002, ... when not given.</param>
+    public GossipTelemetry(string otlpGrpcUrl, int nodes, IReadOnlyList<string>? nodeIds = null)
     {
+        _nodeIds = nodeIds ?? [.. Enumerable.Range(1, nodes).Select(k => (5000 + k).ToString(System.Globalization.CultureInfo.InvariantCulture))];
         for (var i = 1; i <= nodes; i++)
         {
             var serviceName = $"node-{i}";
@@ -66,8 +70,8 @@ public sealed class GossipTelemetry : IDisposable
 
     public int Nodes => _sources.Count;
 
-    /// <summary>Node k's id as the protocol names it: its port (5000 + k).</summary>
-    public static string NodeId(int node) => (5000 + node).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Node k's id as the protocol names it (1-based).</summary>
+    public string NodeId(int node) => _nodeIds[node - 1];
 
     /// <summary>
     /// One book change from node <paramref name="origin"/> spreading as a tree: the origin sends to two nodes,
@@ -136,7 +140,7 @@ public sealed class GossipTelemetry : IDisposable
         }
     }
 
-    private static void Tag(Activity activity, int node, int origin, long version, string book, int ttl, int hop, bool duplicate)
+    private void Tag(Activity activity, int node, int origin, long version, string book, int ttl, int hop, bool duplicate)
     {
         activity.SetTag("gossip.message.uuid", Guid.NewGuid().ToString());
         activity.SetTag("gossip.origin", NodeId(origin));
