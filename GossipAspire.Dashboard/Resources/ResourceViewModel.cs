@@ -43,7 +43,7 @@ public sealed record ResourceViewModel
     public string? HttpUrl => Urls.FirstOrDefault(u => u.EndpointName == "http" && !u.IsInternal)?.FullUrl
         ?? Urls.FirstOrDefault(u => u.FullUrl.StartsWith("http://", StringComparison.Ordinal) && !u.IsInternal)?.FullUrl;
 
-    public static ResourceViewModel FromProto(Resource resource) => new()
+    internal static ResourceViewModel FromProto(Resource resource) => new()
     {
         Name = resource.Name,
         DisplayName = string.IsNullOrEmpty(resource.DisplayName) ? resource.Name : resource.DisplayName,
