@@ -55,6 +55,27 @@ public static class InProcessIngest
         }
     }
 
+    /// <summary>Where OTLP/JSON's time goes: the hex-id rewrite plus Google.Protobuf's parser, per span.</summary>
+    public static void RunJson(int spansPerRequest, int runs)
+    {
+        var start = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000UL;
+        var payloads = Payloads.Create(true, 100, spansPerRequest, 7, ref start);
+        for (var run = 0; run <= runs; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            foreach (var payload in payloads)
+            {
+                GossipAspire.Dashboard.Otlp.Http.OtlpJson.Parse<ExportTraceServiceRequest>(payload);
+            }
+
+            watch.Stop();
+            if (run > 0)
+            {
+                Console.WriteLine($"  OTLP/JSON decode run {run}: {watch.Elapsed.TotalMicroseconds / (payloads.Count * spansPerRequest):N2} µs per span");
+            }
+        }
+    }
+
     private sealed class NoMeterFactory : System.Diagnostics.Metrics.IMeterFactory
     {
         public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);

@@ -9,6 +9,7 @@ var settings = BenchmarkSettings.Parse(args);
 if (settings.InProcess)
 {
     InProcessIngest.Run(settings.SpansPerRequest, settings.Runs);
+    InProcessIngest.RunJson(settings.SpansPerRequest, settings.Runs);
     return 0;
 }
 

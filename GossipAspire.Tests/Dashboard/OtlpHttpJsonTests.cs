@@ -43,7 +43,8 @@ public sealed class OtlpHttpJsonTests(ITestOutputHelper output)
                     { "key": "d", "value": { "doubleValue": 2.5 } },
                     { "key": "a", "value": { "arrayValue": { "values": [ { "stringValue": "x" }, { "intValue": "1" } ] } } },
                     { "key": "m", "value": { "kvlistValue": { "values": [ { "key": "inner", "value": { "boolValue": false } } ] } } },
-                    { "key": "bytes", "value": { "bytesValue": "AQID" } }
+                    { "key": "bytes", "value": { "bytesValue": "AQID" } },
+                    { "key": "escaped", "value": { "stringValue": "say \"hi\" caf\u00e9 \\ tab\t" } }
                   ],
                   "events": [ { "timeUnixNano": "1544712660500000000", "name": "picked", "attributes": [ { "key": "book", "value": { "stringValue": "Kim" } } ] } ],
                   "status": { "code": "STATUS_CODE_ERROR", "message": "bad luck" },
@@ -106,6 +107,7 @@ public sealed class OtlpHttpJsonTests(ITestOutputHelper output)
         Assert.Equal(1, a.GetProperty("a")[1].GetInt64());
         Assert.False(a.GetProperty("m").GetProperty("inner").GetBoolean());
         Assert.Equal("AQID", a.GetProperty("bytes").GetString());
+        Assert.Equal("say \"hi\" café \\ tab\t", a.GetProperty("escaped").GetString());
 
         var evt = Assert.Single(root.GetProperty("events").EnumerateArray());
         Assert.Equal("picked", evt.GetProperty("name").GetString());

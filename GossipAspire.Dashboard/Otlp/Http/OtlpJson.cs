@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Google.Protobuf;
 
 namespace GossipAspire.Dashboard.Otlp.Http;
@@ -14,30 +15,23 @@ public static class OtlpJson
 {
     private static readonly JsonParser s_parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
     private static readonly JsonFormatter s_formatter = new(JsonFormatter.Settings.Default);
-    private static readonly HashSet<string> s_idFields = ["traceId", "spanId", "parentSpanId"];
 
     /// <exception cref="FormatException">The body is not valid OTLP/JSON; the message says where.</exception>
     public static T Parse<T>(ReadOnlySpan<byte> utf8Json) where T : IMessage<T>, new()
     {
-        JsonNode? root;
+        string rewritten;
         try
         {
-            root = JsonNode.Parse(utf8Json, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
+            rewritten = RewriteIds(utf8Json);
         }
         catch (JsonException ex)
         {
             throw new FormatException($"The body is not JSON: {ex.Message}", ex);
         }
 
-        if (root is not JsonObject)
-        {
-            throw new FormatException("The body must be a JSON object.");
-        }
-
-        RewriteIds(root, "$");
         try
         {
-            return s_parser.Parse<T>(root.ToJsonString());
+            return s_parser.Parse<T>(rewritten);
         }
         catch (InvalidProtocolBufferException ex)
         {
@@ -51,43 +45,86 @@ public static class OtlpJson
 
     public static string Format(IMessage message) => s_formatter.Format(message);
 
-    private static void RewriteIds(JsonNode node, string path)
+    /// <summary>
+    /// Copies the JSON token by token (no document in memory), turning the string value of every traceId,
+    /// spanId and parentSpanId property from hex into base64.
+    /// </summary>
+    private static string RewriteIds(ReadOnlySpan<byte> utf8Json)
     {
-        switch (node)
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 128 });
+        var output = new ArrayBufferWriter<byte>(utf8Json.Length + 256);
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true }))
         {
-            case JsonObject obj:
-                foreach (var (key, value) in obj.ToList())
+            var rewriteNext = false;
+            var first = true;
+            while (reader.Read())
+            {
+                if (first && reader.TokenType != JsonTokenType.StartObject)
                 {
-                    if (value is null)
-                    {
+                    throw new FormatException("The body must be a JSON object.");
+                }
+
+                first = false;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        writer.WriteStartObject();
+                        break;
+                    case JsonTokenType.EndObject:
+                        writer.WriteEndObject();
+                        break;
+                    case JsonTokenType.StartArray:
+                        writer.WriteStartArray();
+                        break;
+                    case JsonTokenType.EndArray:
+                        writer.WriteEndArray();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        rewriteNext = reader.ValueTextEquals("traceId"u8) || reader.ValueTextEquals("spanId"u8) || reader.ValueTextEquals("parentSpanId"u8);
+                        writer.WritePropertyName(reader.GetString()!);
                         continue;
-                    }
+                    case JsonTokenType.String:
+                        if (rewriteNext)
+                        {
+                            writer.WriteStringValue(HexToBase64(reader.GetString()!, reader.TokenStartIndex));
+                        }
+                        else if (reader.ValueIsEscaped)
+                        {
+                            writer.WriteStringValue(reader.GetString());
+                        }
+                        else
+                        {
+                            writer.WriteStringValue(reader.ValueSpan);
+                        }
 
-                    if (s_idFields.Contains(key) && value.GetValueKind() == JsonValueKind.String)
-                    {
-                        obj[key] = HexToBase64(value.GetValue<string>(), $"{path}.{key}");
-                    }
-                    else
-                    {
-                        RewriteIds(value, $"{path}.{key}");
-                    }
+                        break;
+                    case JsonTokenType.Number:
+                        writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true);
+                        break;
+                    case JsonTokenType.True:
+                        writer.WriteBooleanValue(true);
+                        break;
+                    case JsonTokenType.False:
+                        writer.WriteBooleanValue(false);
+                        break;
+                    case JsonTokenType.Null:
+                        writer.WriteNullValue();
+                        break;
                 }
 
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (array[i] is { } item)
-                    {
-                        RewriteIds(item, $"{path}[{i}]");
-                    }
-                }
+                rewriteNext = false;
+            }
 
-                break;
+            if (first)
+            {
+                throw new FormatException("The body must be a JSON object.");
+            }
         }
+
+        return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
-    private static string HexToBase64(string hex, string path)
+    private static string HexToBase64(string hex, long position)
     {
         if (hex.Length == 0)
         {
@@ -100,7 +137,7 @@ public static class OtlpJson
         }
         catch (FormatException)
         {
-            throw new FormatException($"{path} must be a hex string (OTLP/JSON ids are hex, not base64); got '{Shorten(hex)}'.");
+            throw new FormatException($"Ids must be hex strings in OTLP/JSON (not base64); got '{Shorten(hex)}' at byte {position}.");
         }
     }
 
