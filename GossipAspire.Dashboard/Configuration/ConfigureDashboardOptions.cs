@@ -15,8 +15,10 @@ public sealed class ConfigureDashboardOptions(IConfiguration configuration) : IP
             ?? configuration["urls"]
             ?? DashboardConfigurationNames.DefaultFrontendUrl;
         options.Otlp.GrpcEndpointUrl ??= configuration[DashboardConfigurationNames.OtlpGrpcUrl]
+            ?? configuration[DashboardConfigurationNames.LegacyOtlpGrpcUrl]
             ?? DashboardConfigurationNames.DefaultOtlpGrpcUrl;
         options.Otlp.HttpEndpointUrl ??= configuration[DashboardConfigurationNames.OtlpHttpUrl]
+            ?? configuration[DashboardConfigurationNames.LegacyOtlpHttpUrl]
             ?? DashboardConfigurationNames.DefaultOtlpHttpUrl;
         options.ResourceServiceClient.Url ??= configuration[DashboardConfigurationNames.ResourceServiceUrl];
 

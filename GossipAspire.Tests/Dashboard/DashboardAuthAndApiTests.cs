@@ -193,6 +193,52 @@ public sealed class DashboardAuthAndApiTests(ITestOutputHelper output)
         Assert.Contains("MaxLogCount must be positive", errors);
     }
 
+    [Fact]
+    public async Task Executable_StandaloneWithoutToken_PrintsALoginUrlThatWorks()
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "GossipAspire.Dashboard.dll")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:0";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = "http://127.0.0.1:0";
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? loginUrl = null;
+            while (loginUrl is null)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(cts.Token) ?? throw new InvalidOperationException("the dashboard exited before printing a login URL");
+                output.WriteLine(line);
+                var at = line.IndexOf("/login?t=", StringComparison.Ordinal);
+                if (at > 0)
+                {
+                    loginUrl = line[line.LastIndexOf("http://", at, StringComparison.Ordinal)..].Trim();
+                }
+            }
+
+            using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+            using var browser = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+            var baseUrl = loginUrl[..loginUrl.IndexOf("/login", StringComparison.Ordinal)];
+            using var locked = await browser.GetAsync(baseUrl + "/api/telemetry/resources", cts.Token);
+            using var login = await browser.GetAsync(loginUrl, cts.Token);
+            using var open = await browser.GetAsync(baseUrl + "/api/telemetry/resources", cts.Token);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, locked.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     private static async Task PostTraceAsync(HttpClient otlp, string service, string name, int startSeconds)
     {
         var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());

@@ -68,6 +68,10 @@ public sealed class DashboardPagesTests(BrowserFixture browser, ITestOutputHelpe
         await Assertions.Expect(pane).ToContainTextAsync("gossip.origin");
         await Assertions.Expect(pane).ToContainTextAsync("Kim by Rudyard Kipling");
         await BrowserFixture.ScreenshotAsync(page, "trace-detail", output);
+
+        // From the trace to the spread of the change it carries.
+        await page.GetByTestId("propagation-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("nodes-reached")).ToHaveTextAsync("6");
     }
 
     [Fact]
