@@ -91,6 +91,9 @@ public sealed class TelemetryLimitOptions
     /// <summary>Points kept per metric time series (one instrument, one resource, one attribute set).</summary>
     public int MaxMetricsCount { get; set; } = 1_000;
 
+    /// <summary>Attribute sets (series) kept per instrument; points of further sets are refused, so a high-cardinality attribute cannot grow memory without bound.</summary>
+    public int MaxSeriesPerInstrument { get; set; } = 1_000;
+
     public int MaxAttributeCount { get; set; } = 128;
 
     public int MaxAttributeLength { get; set; } = 8_192;

@@ -51,6 +51,7 @@ public sealed class ValidateDashboardOptions : IValidateOptions<DashboardOptions
         RequirePositive(limits.MaxTraceCount, "MaxTraceCount", errors);
         RequirePositive(limits.MaxLogCount, "MaxLogCount", errors);
         RequirePositive(limits.MaxMetricsCount, "MaxMetricsCount", errors);
+        RequirePositive(limits.MaxSeriesPerInstrument, "MaxSeriesPerInstrument", errors);
         RequirePositive(limits.MaxAttributeCount, "MaxAttributeCount", errors);
         RequirePositive(limits.MaxAttributeLength, "MaxAttributeLength", errors);
         RequirePositive(limits.MaxSpanEventCount, "MaxSpanEventCount", errors);

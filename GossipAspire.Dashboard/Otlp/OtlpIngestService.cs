@@ -206,8 +206,14 @@ public sealed class OtlpIngestService(TelemetryRepository repository, DashboardT
             }
         }
 
-        repository.AddMetricPoints(updates);
-        telemetry.MetricPointsReceived(updates.Count, rejected);
+        var refused = repository.AddMetricPoints(updates);
+        if (refused > 0)
+        {
+            rejected += refused;
+            firstError ??= $"{refused} points belong to new attribute sets of instruments that already have Dashboard:TelemetryLimits:MaxSeriesPerInstrument ({repository.Limits.MaxSeriesPerInstrument}) series";
+        }
+
+        telemetry.MetricPointsReceived(updates.Count - refused, rejected);
 
         var response = new ExportMetricsServiceResponse();
         if (rejected > 0)

@@ -116,6 +116,31 @@ public sealed class TelemetryRepositoryTests
     }
 
     [Fact]
+    public void ExportMetrics_PastMaxSeriesPerInstrument_RefusesNewSeriesAndSaysSo()
+    {
+        var (repository, ingest) = Create(l => l.MaxSeriesPerInstrument = 2);
+        var gauge = new GossipAspire.Otlp.Metrics.V1.Gauge();
+        for (var i = 0; i < 5; i++)
+        {
+            var point = new GossipAspire.Otlp.Metrics.V1.NumberDataPoint { TimeUnixNano = 1_000, AsInt = i };
+            point.Attributes.Add(new KeyValue { Key = "peer", Value = new AnyValue { StringValue = $"50{i:00}" } });
+            gauge.DataPoints.Add(point);
+        }
+
+        var request = new GossipAspire.Otlp.Collector.Metrics.V1.ExportMetricsServiceRequest();
+        request.ResourceMetrics.Add(new GossipAspire.Otlp.Metrics.V1.ResourceMetrics
+        {
+            ScopeMetrics = { new GossipAspire.Otlp.Metrics.V1.ScopeMetrics { Metrics = { new GossipAspire.Otlp.Metrics.V1.Metric { Name = "known.peers", Gauge = gauge } } } },
+        });
+
+        var response = ingest.Export(request);
+
+        Assert.Equal(3, response.PartialSuccess.RejectedDataPoints);
+        Assert.Contains("MaxSeriesPerInstrument", response.PartialSuccess.ErrorMessage);
+        Assert.Equal(2, repository.GetInstruments().Single().Series.Count);
+    }
+
+    [Fact]
     public async Task Subscribe_BurstOfChanges_CallsBackOncePerThrottleWindowAndNeverLosesTheLast()
     {
         var (repository, ingest) = Create();

@@ -367,13 +367,15 @@ public sealed partial class TelemetryRepository
         OtlpResource Resource, string Scope, string Name, string Description, string Unit, OtlpInstrumentKind Kind,
         KeyValuePair<string, object?>[] Attributes, OtlpMetricPoint Point);
 
-    public void AddMetricPoints(IReadOnlyList<MetricPointUpdate> updates)
+    /// <summary>Stores the points; returns how many were refused because their instrument has too many series.</summary>
+    public int AddMetricPoints(IReadOnlyList<MetricPointUpdate> updates)
     {
         if (updates.Count == 0)
         {
-            return;
+            return 0;
         }
 
+        var refused = 0;
         lock (_lock)
         {
             foreach (var update in updates)
@@ -392,6 +394,12 @@ public sealed partial class TelemetryRepository
                 var seriesKey = AttributeValues.Key(update.Attributes);
                 if (!instrument.Series.TryGetValue(seriesKey, out var series))
                 {
+                    if (instrument.Series.Count >= _limits.MaxSeriesPerInstrument)
+                    {
+                        refused++;
+                        continue;
+                    }
+
                     series = new OtlpMetricSeries(seriesKey, update.Attributes);
                     instrument.Series.Add(seriesKey, series);
                 }
@@ -405,6 +413,7 @@ public sealed partial class TelemetryRepository
         }
 
         Notify(TelemetryKind.Metrics);
+        return refused;
     }
 
     public IReadOnlyList<OtlpInstrumentSnapshot> GetInstruments(string? resource = null, string? name = null)
