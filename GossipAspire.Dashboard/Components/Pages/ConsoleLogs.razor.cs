@@ -69,6 +69,10 @@ public partial class ConsoleLogs : IDisposable
         catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
         {
         }
+        catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The page went away between a batch arriving and its render.
+        }
         catch (RpcException ex)
         {
             await InvokeAsync(() =>
