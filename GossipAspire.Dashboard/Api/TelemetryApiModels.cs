@@ -42,6 +42,7 @@ public sealed record ResourceSummary(
 [JsonSerializable(typeof(TraceSummary[]))]
 [JsonSerializable(typeof(TraceDetail))]
 [JsonSerializable(typeof(ResourceSummary[]))]
+[JsonSerializable(typeof(GossipSummary))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]
 public sealed partial class DashboardJsonContext : JsonSerializerContext;

@@ -70,6 +70,7 @@ public static partial class DashboardWebApplication
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapLoginApi();
         app.MapTelemetryApi();
+        app.MapGossipApi();
         app.MapOtlpGrpcServices();
         app.MapOtlpHttpApi();
         app.MapStaticAssets();

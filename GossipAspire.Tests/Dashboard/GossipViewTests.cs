@@ -39,6 +39,13 @@ public sealed class GossipViewTests(BrowserFixture browser, ITestOutputHelper ou
 
             SpreadEverything(servers);
             await AsyncTestHelpers.WaitUntilAsync(() => monitor.Snapshot.Freshness == 1.0, TimeSpan.FromSeconds(20), "freshness did not reach 100%");
+            using (var api = dashboard.CreateFrontendClient())
+            {
+                var gossip = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync("/api/gossip")).RootElement;
+                Assert.Equal(1.0, gossip.GetProperty("freshness").GetDouble());
+                Assert.Equal(5, gossip.GetProperty("nodes").GetArrayLength());
+                Assert.Equal(25, gossip.GetProperty("matrix").EnumerateArray().Count(c => c.GetProperty("fresh").GetBoolean()));
+            }
 
             servers[2].Pick(Generation + 2, "Emma by Jane Austen");
             await AsyncTestHelpers.WaitUntilAsync(() => monitor.Snapshot.Freshness is < 1.0, TimeSpan.FromSeconds(20), "a new pick did not make the others stale");
