@@ -20,7 +20,7 @@ public static class LoginApi
             var target = IsLocalUrl(returnUrl) ? returnUrl! : "/";
             if (frontend.ParsedAuthMode == FrontendAuthMode.Unsecured)
             {
-                return Results.Redirect(target);
+                return TypedResults.Redirect(target);
             }
 
             if (t is null)
@@ -37,13 +37,13 @@ public static class LoginApi
                 CookieAuthenticationDefaults.AuthenticationScheme,
                 FrontendAuthentication.CreatePrincipal(CookieAuthenticationDefaults.AuthenticationScheme),
                 new AuthenticationProperties { IsPersistent = true });
-            return Results.Redirect(target);
+            return TypedResults.Redirect(target);
         });
 
         group.MapPost("/logout", static async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return Results.Redirect("/login");
+            return TypedResults.Redirect("/login");
         }).DisableAntiforgery();
 
         return group;
@@ -87,6 +87,6 @@ public static class LoginApi
             </body>
             </html>
             """;
-        return Results.Content(html, "text/html; charset=utf-8", statusCode: statusCode);
+        return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: statusCode);
     }
 }
