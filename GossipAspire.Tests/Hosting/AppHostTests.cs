@@ -67,7 +67,11 @@ public sealed class AppHostTests(ITestOutputHelper output)
             // What node-1 wrote to its console arrives in the test's logger under the resource's category.
             var logs = app.Services.GetRequiredService<ResourceLoggerService>();
             var firstLine = (await ResourceStateTests.WaitForLinesAsync(app, "node-1", 1, cts.Token))[0];
-            Assert.Contains(captured.Messages, m => m.Category == "GossipAspire.AppHost.Resources.node-1" && m.Message == firstLine.Content);
+            // The line is stored (and handed to watchers) before it is forwarded to ILogger, so give the logger a moment.
+            while (!captured.Messages.Any(m => m.Category == "GossipAspire.AppHost.Resources.node-1" && m.Message == firstLine.Content))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), cts.Token);
+            }
             Assert.NotEmpty(logs.GetBufferedLines("node-1"));
         }
         finally
