@@ -41,6 +41,8 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
 
             var rows = page.GetByTestId("resources").Locator("tbody tr");
             await Assertions.Expect(rows).ToHaveCountAsync(AppHostDashboard.NodeCount, s_countOptions);
+            // In the order a person counts them: node-2 before node-10.
+            Assert.Equal(nodes.Names, await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.resource)"));
             foreach (var name in nodes.Names)
             {
                 Assert.True(app.ResourceNotifications.TryGetCurrentState(name, out var current));
