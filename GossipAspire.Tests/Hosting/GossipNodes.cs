@@ -39,9 +39,20 @@ internal sealed class GossipNodes(DistributedApplication app, ITestOutputHelper 
         output.WriteLine($"all {Names.Count} nodes healthy after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     }
 
-    public async Task<NodeState> GetStateAsync(string name, CancellationToken cancellationToken) =>
-        await _http.GetFromJsonAsync<NodeState>(new Uri(app.GetEndpoint(name), "/state/"), JsonOptions, cancellationToken)
-        ?? throw new InvalidDataException($"{name} answered GET /state/ with null");
+    /// <summary>
+    /// <c>GET /state/</c>, with a trace context whose sampled flag is off (as the dashboard's own polls): the
+    /// tests' reads are not the application's work, and four a second per node would crowd the gossip's traces
+    /// in a dashboard.
+    /// </summary>
+    public async Task<NodeState> GetStateAsync(string name, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.GetEndpoint(name), "/state/"));
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00");
+        using var response = await _http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<NodeState>(JsonOptions, cancellationToken)
+            ?? throw new InvalidDataException($"{name} answered GET /state/ with null");
+    }
 
     /// <summary>The nodes' states, asked in parallel so they describe about the same moment.</summary>
     public async Task<IReadOnlyDictionary<string, NodeState>> GetStatesAsync(IEnumerable<string> names, CancellationToken cancellationToken)
