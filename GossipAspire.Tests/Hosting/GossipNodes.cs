@@ -140,7 +140,7 @@ internal sealed class GossipNodes(DistributedApplication app, ITestOutputHelper 
     /// <summary>Waits until every observer's world and every origin agree (see <see cref="DisagreementAsync"/>).</summary>
     public Task WaitConvergedAsync(IReadOnlyCollection<string> observers, IReadOnlyCollection<string> origins, TimeSpan timeout, CancellationToken cancellationToken) =>
         WaitUntilAsync(
-            $"{observers.Count} nodes agreeing on {origins.Count} origins",
+            $"{Describe(observers)} holding {Describe(origins)} at their own versions",
             ct => DisagreementAsync(observers, origins, ct),
             timeout,
             cancellationToken);
@@ -165,6 +165,9 @@ internal sealed class GossipNodes(DistributedApplication app, ITestOutputHelper 
     }
 
     public void Dispose() => _http.Dispose();
+
+    private string Describe(IReadOnlyCollection<string> names) =>
+        names.Count == Names.Count ? $"all {names.Count} nodes" : names.Count == 1 ? names.First() : $"{names.Count} nodes";
 
     private sealed record PickRequest(string Book);
 }
