@@ -171,6 +171,10 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             var waterfall = page.GetByTestId("waterfall");
             await Assertions.Expect(waterfall).ToBeVisibleAsync(new() { Timeout = AppHostDashboard.ExpectTimeoutMilliseconds });
             Assert.True(int.Parse(await page.GetByTestId("resource-count").InnerTextAsync(), CultureInfo.InvariantCulture) >= 5);
+            // Every time-axis label on one line, the last one (at the right edge) included.
+            var tickHeights = await waterfall.Locator(".ticks span").EvaluateAllAsync<double[]>("spans => spans.map(s => s.getBoundingClientRect().height)");
+            Assert.Equal(5, tickHeights.Length);
+            Assert.All(tickHeights, h => Assert.Equal(tickHeights[0], h, 1));
             var receives = waterfall.Locator(".row", new() { Has = page.Locator(".name", new() { HasTextString = "gossip receive" }) });
             Assert.True(await receives.CountAsync() >= 4, "fewer than four gossip receive rows in the waterfall");
 
