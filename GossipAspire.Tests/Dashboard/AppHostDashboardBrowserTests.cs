@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using GossipAspire.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -60,6 +61,11 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             // The dashboard runs as a hidden resource and does not list itself.
             await Assertions.Expect(page.Locator($"tr[data-resource='{AppHostDashboard.DashboardResource}']")).ToHaveCountAsync(0);
             await BrowserFixture.ScreenshotAsync(page, "apphost-resources", output);
+
+            // The dashboard's console stays readable: ten nodes exporting every second leave no request logs in it.
+            var dashboardLines = app.Services.GetRequiredService<ResourceLoggerService>().GetBufferedLines(AppHostDashboard.DashboardResource);
+            Assert.Contains(dashboardLines, l => l.Content.Contains("Now listening on", StringComparison.Ordinal));
+            Assert.DoesNotContain(dashboardLines, l => l.Content.Contains("Request finished", StringComparison.Ordinal));
         }
         finally
         {
