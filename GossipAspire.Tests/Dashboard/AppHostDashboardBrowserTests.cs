@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Aspire.Hosting;
@@ -216,6 +217,7 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
         {
             await app.StartAsync(cts.Token);
             await AppHostDashboard.WaitHealthyAsync(app, nodes, cts.Token);
+            var healthy = Stopwatch.GetTimestamp();
             page = await AppHostDashboard.LogInAsync(browser, app);
 
             await BrowserFixture.GotoAsync(page, AppHostDashboard.FrontendUrl(app) + "/gossip");
@@ -225,14 +227,17 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             await Assertions.Expect(matrix.Locator("td[data-fresh]")).ToHaveCountAsync(Cells, s_countOptions);
             await Assertions.Expect(matrix.Locator("td[data-fresh='false']")).ToHaveCountAsync(0, s_countOptions);
             await Assertions.Expect(page.GetByTestId("freshness")).ToHaveTextAsync("100.0%", s_textOptions);
+            output.WriteLine($"matrix all fresh {Stopwatch.GetElapsedTime(healthy).TotalSeconds:0.0} s after every node was healthy");
             await Assertions.Expect(page.GetByTestId("network").Locator("g.node")).ToHaveCountAsync(AppHostDashboard.NodeCount, s_countOptions);
             // The page agrees with the nodes themselves.
             Assert.Null(await nodes.DisagreementAsync(nodes.Names, nodes.Names, cts.Token));
 
             // A new pick: node-2's column shows the new version in every row once it has spread.
             var pick = await nodes.PickAsync("node-2", "Kim by Rudyard Kipling", cts.Token);
+            var picked = Stopwatch.GetTimestamp();
             var id = nodes.IdOf("node-2");
             await Assertions.Expect(matrix.Locator($"td[title*='holds {id} v{pick.Version} ']")).ToHaveCountAsync(AppHostDashboard.NodeCount, s_countOptions);
+            output.WriteLine($"the pick in every row of the matrix {Stopwatch.GetElapsedTime(picked).TotalSeconds:0.0} s after it was made");
             await Assertions.Expect(matrix.Locator("td[data-fresh='false']")).ToHaveCountAsync(0, s_countOptions);
             await Assertions.Expect(page.GetByTestId("freshness")).ToHaveTextAsync("100.0%", s_textOptions);
             await BrowserFixture.ScreenshotAsync(page, "apphost-gossip", output);
