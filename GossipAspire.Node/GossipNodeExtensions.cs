@@ -63,11 +63,11 @@ public static class GossipNodeExtensions
             .WithTracing(tracing => tracing.AddSource(GossipTelemetry.Name))
             .WithMetrics(metrics => metrics.AddMeter(GossipTelemetry.Name));
 
-        // Node-to-node HTTP would add two spans per hop to every change's trace; the gossip spans already tell it.
+        // Node-to-node HTTP would add two spans per hop to every change's trace, and tool polls a trace each.
         builder.Services.Configure<AspNetCoreTraceInstrumentationOptions>(aspNetCore =>
         {
             var previous = aspNetCore.Filter;
-            aspNetCore.Filter = context => !GossipHttp.IsNodeToNodePath(context.Request.Path.Value) && (previous?.Invoke(context) ?? true);
+            aspNetCore.Filter = context => !GossipHttp.IsUntracedPath(context.Request.Path.Value) && (previous?.Invoke(context) ?? true);
         });
         builder.Services.Configure<HttpClientTraceInstrumentationOptions>(http =>
         {

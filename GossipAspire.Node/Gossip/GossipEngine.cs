@@ -43,6 +43,7 @@ public sealed partial class GossipEngine : IDisposable
 
     private long _version;
     private string _book;
+    private bool _announced;
     private long _historySeq;
     private ulong _worldHash;
     private DateTimeOffset _lastInSync = DateTimeOffset.MinValue;
@@ -78,9 +79,9 @@ public sealed partial class GossipEngine : IDisposable
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
         _lastExchange = StartedAt;
+        // Counter 0: the book it starts with, kept to itself until its first pick announces it (with a trace).
         _version = StartedAt.ToUnixTimeSeconds() << GenerationShift;
         _book = books.PickOther(null, _random);
-        _version++;
         SetWorld(Id, new WorldEntry(_version, _book, Guid.NewGuid().ToString(), StartedAt, StartedAt, null, null));
 
         _telemetry.ObserveMembership(() => PeerCount, () => NodeCount);
@@ -228,6 +229,7 @@ public sealed partial class GossipEngine : IDisposable
             {
                 _book = book ?? _books.PickOther(_book, _random);
                 _version++;
+                _announced = true;
                 var now = _time.GetUtcNow();
                 var uuid = Guid.NewGuid().ToString();
                 var traceparent = span is null ? null : Traceparent(span);
@@ -240,6 +242,7 @@ public sealed partial class GossipEngine : IDisposable
 
             Tag(span, message, hop: 0, duplicate: false);
             span?.SetTag("gossip.targets", targets.Count);
+            span?.Stop(); // the pick is done; the sends that follow are the receivers' spans, parented to it
             Log.Picked(_logger, message.Payload.Book, message.Payload.Version, targets.Count);
             Fan(message, targets, [.. targets, Id], hash);
             return (message.Payload.Version, message.Payload.Book);
@@ -288,6 +291,11 @@ public sealed partial class GossipEngine : IDisposable
         {
             foreach (var (origin, entry) in _world)
             {
+                if (origin == Id && !_announced)
+                {
+                    continue;
+                }
+
                 if (!digest.Versions.TryGetValue(origin, out var theirs) || theirs < entry.Version)
                 {
                     messages.Add(ToRepairMessage(origin, entry));
@@ -406,7 +414,7 @@ public sealed partial class GossipEngine : IDisposable
         {
             foreach (var origin in reply.Wants)
             {
-                if (_world.TryGetValue(origin, out var entry))
+                if ((origin != Id || _announced) && _world.TryGetValue(origin, out var entry))
                 {
                     missing.Add(ToRepairMessage(origin, entry));
                 }
@@ -503,6 +511,7 @@ public sealed partial class GossipEngine : IDisposable
             if (targets.Count > 0)
             {
                 span?.SetTag("gossip.forwarded_to", targets.Count);
+                span?.Stop();
                 var forwarded = message with
                 {
                     Ttl = message.Ttl - 1,

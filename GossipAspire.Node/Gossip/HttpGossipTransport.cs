@@ -92,11 +92,17 @@ public static class GossipHttp
 {
     public static readonly HttpRequestOptionsKey<bool> NodeToNode = new("GossipAspire.NodeToNode");
 
-    /// <summary>Server paths that only nodes call; their HTTP spans are left out of traces.</summary>
-    public static bool IsNodeToNodePath(string? path) =>
+    /// <summary>
+    /// Server paths left out of traces: what nodes call on each other (the gossip spans already tell it) and what
+    /// tools poll (the dashboard reads every node's /state/ each second; ten one-span traces a second would bury
+    /// the book changes).
+    /// </summary>
+    public static bool IsUntracedPath(string? path) =>
         path is not null
         && (path.StartsWith("/gossip", StringComparison.Ordinal)
             || path.StartsWith("/digest", StringComparison.Ordinal)
-            || path.StartsWith("/peers", StringComparison.Ordinal));
+            || path.StartsWith("/peers", StringComparison.Ordinal)
+            || path.StartsWith("/state", StringComparison.Ordinal)
+            || path.StartsWith("/history", StringComparison.Ordinal));
 
 }

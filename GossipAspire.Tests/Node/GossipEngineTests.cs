@@ -144,6 +144,23 @@ public sealed class GossipEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task StartingBook_IsKeptToItselfUntilTheFirstPickAnnouncesIt()
+    {
+        var node = _network.Add("5001");
+        var asker = _network.Add("5002");
+        _network.Mesh();
+
+        await asker.RunAntiEntropyAsync(CancellationToken.None);
+        await _network.SettleAsync(TimeSpan.Zero);
+        Assert.False(asker.World.ContainsKey("5001")); // unannounced: no trace to hang it on yet
+
+        var (version, _) = node.Pick();
+        await _network.SettleAsync(TimeSpan.Zero);
+        Assert.Equal(version, asker.World["5001"].Version);
+        Assert.Equal(1, version & ((1 << GossipEngine.GenerationShift) - 1)); // the first pick is counter 1
+    }
+
+    [Fact]
     public void MessageCache_ForgetsTheOldestBeyondItsCountAndAge()
     {
         var now = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
@@ -243,6 +260,7 @@ public sealed class GossipEngineTests : IDisposable
         _network.Add("5001", o => o.AntiEntropyInterval = TimeSpan.FromSeconds(2));
         _network.Add("5002", o => o.AntiEntropyInterval = TimeSpan.FromSeconds(2));
         _network.Mesh();
+        _network["5002"].Pick();
         await _network["5002"].RunAntiEntropyAsync(CancellationToken.None);
         await _network.SettleAsync(TimeSpan.FromSeconds(3));
         Assert.True(_network["5002"].AntiEntropyDue(_network.Time.GetUtcNow()));
@@ -258,7 +276,7 @@ public sealed class GossipEngineTests : IDisposable
     [Fact]
     public async Task Join_SeedNotUpYet_IsRetriedUntilItAnswers()
     {
-        _network.Add("5001");
+        _network.Add("5001").Pick();
         var joiner = _network.Add("5002");
         _network.Down.Add("5001");
 
@@ -285,7 +303,7 @@ public sealed class GossipEngineTests : IDisposable
         var (all, next) = node.History(0);
         var (later, nextLater) = node.History(all[0].Seq);
 
-        Assert.Equal(3, all.Count); // its own first pick, then two changes from 5002
+        Assert.Equal(3, all.Count); // the book it started with, then two changes from 5002
         Assert.Equal(all[^1].Seq, next);
         Assert.Equal(all.Skip(1), later);
         Assert.Equal(next, nextLater);
