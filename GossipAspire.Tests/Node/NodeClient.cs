@@ -31,8 +31,10 @@ public static class NodeClient
                 [.. root.GetProperty("peers").EnumerateArray().Select(p => p.GetString()!)],
                 world);
         }
-        catch (HttpRequestException)
+        catch (Exception exception) when (exception is HttpRequestException or JsonException
+            || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // Not up yet, or too busy to answer within the client's timeout: not an answer, ask again.
             return null;
         }
     }
