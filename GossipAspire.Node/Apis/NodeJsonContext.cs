@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+
+namespace GossipAspire.Node.Apis;
+
+/// <summary><c>GET /state/</c> (docs/PROTOCOL.md section 6).</summary>
+public sealed record StateDocument(
+    string Id,
+    long Version,
+    string Book,
+    IReadOnlyList<string> Peers,
+    IReadOnlyDictionary<string, WorldView> World,
+    string StartedAt,
+    StatsView Stats);
+
+public sealed record WorldView(long Version, string Book, string? PickedAt, string ReceivedAt);
+
+public sealed record StatsView(
+    long RequestsSent,
+    long BytesSent,
+    long RequestsFailed,
+    long MessagesSent,
+    long MessagesReceived,
+    long MessagesDuplicate,
+    long MessagesDropped);
+
+public sealed record PickRequest(string? Book);
+
+public sealed record PickResult(long Version, string Book);
+
+public sealed record HistoryPage(long Next, IReadOnlyList<HistoryItem> Events);
+
+public sealed record HistoryItem(long Seq, string Origin, long Version, string? PickedAt, string ReceivedAt);
+
+public sealed record StatusAnswer(string Status);
+
+/// <summary>Source-generated JSON for every document the node writes: snake_case keys, ready for Native AOT.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(StateDocument))]
+[JsonSerializable(typeof(PickRequest))]
+[JsonSerializable(typeof(PickResult))]
+[JsonSerializable(typeof(HistoryPage))]
+[JsonSerializable(typeof(StatusAnswer))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+public sealed partial class NodeJsonContext : JsonSerializerContext;

@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace GossipAspire.Node.Gossip;
+
+/// <summary>One request of <c>POST /gossip/</c>: who sends it (the last hop) and the messages it carries.</summary>
+public sealed record GossipEnvelope(string ClientId, IReadOnlyList<GossipMessage> Messages);
+
+/// <summary>One message: a uuid for deduplication, the origin's id, hops left, and the origin's payload.</summary>
+public sealed record GossipMessage(string Uuid, string ClientId, long Ttl, GossipPayload Payload);
+
+/// <summary>
+/// The origin's favourite book and version, plus our extensions (trace context, pick time, hop count).
+/// <see cref="Extra"/> keeps payload keys this node does not know, so they travel on unchanged.
+/// </summary>
+public sealed record GossipPayload(
+    long Version,
+    string Book,
+    string? Traceparent = null,
+    DateTimeOffset? PickedAt = null,
+    long? Hop = null,
+    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra = null);
+
+/// <summary>
+/// What the headers of a gossip request say beyond the gem's format. <see cref="Covered"/>: the nodes this
+/// message is already being sent to (so nobody forwards to them again); <see cref="WorldHash"/>: the sender's
+/// digest hash, so a receiver in the same state can skip its next anti-entropy round.
+/// </summary>
+public sealed record GossipHeaders(IReadOnlySet<string>? Covered, ulong? WorldHash)
+{
+    public static GossipHeaders None { get; } = new(null, null);
+}
+
+/// <summary>What a node holds for one origin: the highest version it knows, and how it came by it.</summary>
+public sealed record WorldEntry(
+    long Version,
+    string Book,
+    string Uuid,
+    DateTimeOffset? PickedAt,
+    DateTimeOffset ReceivedAt,
+    string? Traceparent,
+    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra);
+
+/// <summary>A change of the world view, as <c>GET /history/</c> lists it.</summary>
+public sealed record HistoryEvent(long Seq, string Origin, long Version, DateTimeOffset? PickedAt, DateTimeOffset ReceivedAt);
+
+/// <summary><c>POST /digest/</c>: the caller's version per origin.</summary>
+public sealed record DigestRequest(string ClientId, IReadOnlyDictionary<string, long> Versions);
+
+/// <summary>The answer: messages for what the caller lacks, and the origins the caller holds newer.</summary>
+public sealed record DigestReply(IReadOnlyList<GossipMessage> Messages, IReadOnlyList<string> Wants);
+
+/// <summary>Counters of one node's traffic (node-to-node requests only).</summary>
+public sealed record GossipStats(
+    long RequestsSent,
+    long BytesSent,
+    long RequestsFailed,
+    long MessagesSent,
+    long MessagesReceived,
+    long MessagesDuplicate,
+    long MessagesDropped);

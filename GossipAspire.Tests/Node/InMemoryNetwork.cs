@@ -1,0 +1,146 @@
+using System.Diagnostics.Metrics;
+using GossipAspire.Node;
+using GossipAspire.Node.Gossip;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GossipAspire.Tests.Node;
+
+/// <summary>
+/// Engines wired together in memory, through the real wire format (every body is written and read by
+/// <see cref="Wire"/>), on one <see cref="FakeTimeProvider"/>. Nodes can be taken down and requests dropped.
+/// </summary>
+public sealed class InMemoryNetwork : IDisposable
+{
+    private readonly Dictionary<string, GossipEngine> _nodes = new(StringComparer.Ordinal);
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly List<IDisposable> _disposables = [];
+
+    public static readonly BookList Books = new(Enumerable.Range(1, 50).Select(i => $"Book {i} by Author {i}"));
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero));
+
+    public HashSet<string> Down { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Requests (from, to) for which this answers true are lost before they arrive.</summary>
+    public Func<string, string, bool> Lose { get; set; } = (_, _) => false;
+
+    /// <summary>Envelopes (from, to) for which this answers true vanish silently: the sender thinks they arrived.</summary>
+    public Func<string, string, bool> Swallow { get; set; } = (_, _) => false;
+
+    public int Requests { get; private set; }
+
+    public GossipEngine this[string id] => _nodes[id];
+
+    public GossipEngine Add(string id, Action<GossipOptions>? configure = null, int seed = 1)
+    {
+        var options = new GossipOptions { Port = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture) };
+        configure?.Invoke(options);
+        var telemetry = new GossipTelemetry(_services.GetRequiredService<IMeterFactory>());
+        var engine = new GossipEngine(
+            Options.Create(options),
+            new NodeIdentity(id, options.Port!.Value),
+            Books,
+            new Transport(this, id),
+            Time,
+            telemetry,
+            NullLogger<GossipEngine>.Instance,
+            new Random(seed + _nodes.Count));
+        _disposables.Add(engine);
+        _disposables.Add(telemetry);
+        _nodes[id] = engine;
+        return engine;
+    }
+
+    /// <summary>Makes everyone know everyone, as a settled network does.</summary>
+    public void Mesh()
+    {
+        foreach (var a in _nodes.Keys)
+        {
+            foreach (var b in _nodes.Keys.Where(b => b != a))
+            {
+                _nodes[a].Introduce(b);
+            }
+        }
+    }
+
+    /// <summary>Advances fake time in small steps so retries and backoffs run, and waits for requests in flight.</summary>
+    public async Task SettleAsync(TimeSpan span)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var step = TimeSpan.FromMilliseconds(50);
+        for (var elapsed = TimeSpan.Zero; elapsed < span; elapsed += step)
+        {
+            Time.Advance(step);
+            await Task.Yield();
+        }
+
+        foreach (var node in _nodes.Values)
+        {
+            await node.WhenIdleAsync(timeout.Token);
+        }
+    }
+
+    public long TotalRequests => _nodes.Values.Sum(n => n.Stats.RequestsSent);
+
+    public void Dispose()
+    {
+        foreach (var disposable in _disposables)
+        {
+            disposable.Dispose();
+        }
+
+        _services.Dispose();
+    }
+
+    private sealed class Transport(InMemoryNetwork network, string self) : IGossipTransport
+    {
+        public Task<IReadOnlyList<string>> JoinAsync(string seed, string caller, CancellationToken cancellationToken) =>
+            Task.FromResult(Reach(seed).Introduce(caller));
+
+        public Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken)
+        {
+            var target = Reach(peer);
+            if (!Wire.TryReadEnvelope(envelope, out var parsed, out var error))
+            {
+                throw new InvalidOperationException($"the engine wrote an envelope its own reader refuses: {error}");
+            }
+
+            if (!network.Swallow(self, peer))
+            {
+                target.Receive(parsed!, headers);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken)
+        {
+            var target = Reach(peer);
+            if (!Wire.TryReadDigest(digest, out var parsed, out var error))
+            {
+                throw new InvalidOperationException($"the engine wrote a digest its own reader refuses: {error}");
+            }
+
+            return Task.FromResult(Wire.WriteDigestReply(target.AnswerDigest(parsed!)));
+        }
+
+        private GossipEngine Reach(string peer)
+        {
+            network.Requests++;
+            if (network.Down.Contains(peer) || !network._nodes.TryGetValue(peer, out var target))
+            {
+                throw new HttpRequestException($"Connection refused ({peer})");
+            }
+
+            if (network.Lose(self, peer))
+            {
+                throw new HttpRequestException($"request {self} -> {peer} lost");
+            }
+
+            return target;
+        }
+    }
+}
