@@ -44,15 +44,20 @@ public sealed class Analysis
             // history says nothing of them.
             foreach (var e in events)
             {
+                if (e.PickedAt is not { } pickedAt)
+                {
+                    continue;
+                }
+
                 if (!_picks.TryGetValue(e.Origin, out var picks))
                 {
                     picks = [];
                     _picks[e.Origin] = picks;
                 }
 
-                if (!picks.TryGetValue(e.Version, out var known) || e.PickedAt < known)
+                if (!picks.TryGetValue(e.Version, out var known) || pickedAt < known)
                 {
-                    picks[e.Version] = e.PickedAt;
+                    picks[e.Version] = pickedAt;
                 }
             }
         }

@@ -54,6 +54,13 @@ public static class BenchmarkCli
             }
         });
 
+        var warmup = new Option<int?>("--warmup")
+        {
+            Description = "Untimed picks before the timed ones, round-robin over the nodes (0: none). Default: one at every node.",
+            HelpName = "count",
+            CustomParser = result => ParseInt(result, 0, 10_000),
+        };
+
         var randomSeed = IntOption("--random-seed", "Seed for choosing which node picks next, so runs are comparable.", int.MinValue, int.MaxValue, 42);
 
         var settleTimeout = DurationOption("--settle-timeout", "How long to wait for the cluster to converge at start and for the last change to reach every node. Default: 60s.", allowZero: false, max: TimeSpan.FromHours(1));
@@ -61,7 +68,7 @@ public static class BenchmarkCli
         var root = new RootCommand(
             "Starts N real GossipAspire nodes, changes books, and reports how fast and how cheaply every node learns each change.")
         {
-            nodes, changes, basePort, output, aot, delay, pickInterval, pickEvery, node, randomSeed, settleTimeout,
+            nodes, changes, basePort, output, aot, delay, pickInterval, pickEvery, warmup, node, randomSeed, settleTimeout,
         };
 
         root.Validators.Add(result =>
@@ -96,6 +103,7 @@ public static class BenchmarkCli
                 Delay = parseResult.GetValue(delay) ?? TimeSpan.Zero,
                 PickInterval = parseResult.GetValue(pickInterval),
                 PickEvery = parseResult.GetValue(pickEvery) ?? BenchmarkSettings.DefaultPickEvery,
+                Warmup = parseResult.GetValue(warmup),
                 NodePath = parseResult.GetValue(node),
                 RandomSeed = parseResult.GetValue(randomSeed) ?? 42,
                 SettleTimeout = parseResult.GetValue(settleTimeout) ?? BenchmarkSettings.DefaultSettleTimeout,

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -43,10 +44,10 @@ public sealed record BenchmarkReport
     /// <summary>True when every timed change reached every node and nothing went wrong.</summary>
     public bool Complete => Problems.Count == 0;
 
-    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.BenchmarkReport);
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Readable.BenchmarkReport);
 
     public static BenchmarkReport FromJson(string json) =>
-        JsonSerializer.Deserialize(json, ReportJsonContext.Default.BenchmarkReport) ?? throw new JsonException("the report is null");
+        JsonSerializer.Deserialize(json, ReportJsonContext.Readable.BenchmarkReport) ?? throw new JsonException("the report is null");
 }
 
 public sealed record ReportSettings(
@@ -58,9 +59,26 @@ public sealed record ReportSettings(
     double PickEveryMs,
     bool Aot,
     string NodeCommand,
-    int RandomSeed);
+    int RandomSeed,
+    int WarmupPicks);
 
-public sealed record MachineInfo(int Cores, string Os, string Runtime, string? Commit);
+/// <summary>Where it ran. The load averages say how busy the (possibly shared) machine was around the run.</summary>
+public sealed record MachineInfo(int Cores, string Os, string Runtime, string? Commit, double? LoadAverageAtStart, double? LoadAverageAtEnd)
+{
+    /// <summary>The one-minute load average from /proc/loadavg; null where there is none.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+}
 
 /// <summary>Pick to last node learning it, in milliseconds, over the changes every node learned.</summary>
 public sealed record LatencyFigures(int Changes, int LearnedByAll, double? P50Ms, double? P99Ms, double? MaxMs, double? MeanMs);
@@ -99,4 +117,14 @@ public sealed record TargetResult(string Metric, string Target, string Source, d
     WriteIndented = true,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(BenchmarkReport))]
-internal sealed partial class ReportJsonContext : JsonSerializerContext;
+internal sealed partial class ReportJsonContext : JsonSerializerContext
+{
+    /// <summary>The same, writing "< 50 ms" and "≤" as they are instead of \u003C escapes: the file is for people too.</summary>
+    public static ReportJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

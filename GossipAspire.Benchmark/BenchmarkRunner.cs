@@ -42,6 +42,7 @@ public static class BenchmarkRunner
     public static async Task<BenchmarkReport> MeasureAsync(BenchmarkSettings settings, Action<string> log, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
+        var loadAtStart = MachineInfo.LoadAverage();
         NodeCommand command;
         if (settings.NodePath is { } path)
         {
@@ -59,7 +60,8 @@ public static class BenchmarkRunner
         var measurement = await new ClusterDriver(cluster.Clients, settings, log).MeasureAsync(cancellationToken);
         var rss = cluster.RssMiB();
         var problems = measurement.Problems.Concat(cluster.Casualties()).ToList();
-        return Build(settings, command, startedAt, cluster.StartSeconds, measurement, rss, cluster.StartupMs, problems);
+        var report = Build(settings, command, startedAt, cluster.StartSeconds, measurement, rss, cluster.StartupMs, problems);
+        return report with { Machine = report.Machine with { LoadAverageAtStart = loadAtStart, LoadAverageAtEnd = MachineInfo.LoadAverage() } };
     }
 
     /// <summary>Assembles the report from what was measured; the targets are evaluated against it.</summary>
@@ -90,12 +92,13 @@ public static class BenchmarkRunner
                 settings.PickEvery.TotalMilliseconds,
                 settings.Aot,
                 command.Description,
-                settings.RandomSeed),
-            Machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, GitCommit()),
-            ClusterStartSeconds = clusterStartSeconds,
-            ConvergenceSeconds = measurement.ConvergenceSeconds,
-            MeasurementSeconds = measurement.MeasurementSeconds,
-            Latency = new LatencyFigures(measurement.Changes.Count, learned.Count, latency?.P50, latency?.P99, latency?.Max, latency?.Mean),
+                settings.RandomSeed,
+                settings.DrivesPicks ? settings.WarmupPicks : 0),
+            Machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, GitCommit(), null, null),
+            ClusterStartSeconds = Round(clusterStartSeconds)!.Value,
+            ConvergenceSeconds = Round(measurement.ConvergenceSeconds),
+            MeasurementSeconds = Round(measurement.MeasurementSeconds)!.Value,
+            Latency = new LatencyFigures(measurement.Changes.Count, learned.Count, Round(latency?.P50), Round(latency?.P99), Round(latency?.Max), Round(latency?.Mean)),
             Traffic = new TrafficFigures(
                 t.RequestsSent,
                 t.BytesSent,
@@ -103,17 +106,20 @@ public static class BenchmarkRunner
                 t.RequestsFailed,
                 t.MessagesDuplicate,
                 t.MessagesDropped,
-                (double)t.RequestsSent / changes,
-                (double)t.BytesSent / changes,
-                (double)t.MessagesSent / changes),
-            Freshness = new FreshnessFigures(measurement.Freshness, (measurement.WindowEnd - measurement.WindowStart).TotalSeconds, "history"),
-            Rss = NodeFigures.From(rssMiB),
-            Startup = NodeFigures.From(startupMs),
+                Round((double)t.RequestsSent / changes)!.Value,
+                Round((double)t.BytesSent / changes)!.Value,
+                Round((double)t.MessagesSent / changes)!.Value),
+            Freshness = new FreshnessFigures(Math.Round(measurement.Freshness, 6), Round((measurement.WindowEnd - measurement.WindowStart).TotalSeconds)!.Value, "history"),
+            Rss = NodeFigures.From(rssMiB.ToDictionary(r => r.Key, r => Round(r.Value)!.Value)),
+            Startup = NodeFigures.From(startupMs.ToDictionary(r => r.Key, r => Round(r.Value)!.Value)),
             Problems = problems,
-            Changes = [.. measurement.Changes.Select(c => new ChangeRecord(c.Origin, c.Version, c.PickedAt, c.LatencyMs, c.LearnedBy, c.LastNode))],
+            Changes = [.. measurement.Changes.Select(c => new ChangeRecord(c.Origin, c.Version, c.PickedAt, Round(c.LatencyMs), c.LearnedBy, c.LastNode))],
         };
         return report with { Targets = Targets.Evaluate(report) };
     }
+
+    /// <summary>Three decimals: microseconds for milliseconds, milliseconds for seconds; more would be noise.</summary>
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 3) : null;
 
     /// <summary>--out as given (relative to the current folder), else results/&lt;name&gt;.json beside the benchmark project.</summary>
     public static string OutputPath(BenchmarkSettings settings)

@@ -34,6 +34,14 @@ public sealed record BenchmarkSettings
     /// <summary>Spacing of the picks the benchmark makes itself (when <see cref="PickInterval"/> is null).</summary>
     public TimeSpan PickEvery { get; init; } = DefaultPickEvery;
 
+    /// <summary>
+    /// Untimed picks before the timed ones, round-robin over the nodes (null: one at every node), so the first
+    /// timed changes do not pay for cold connections and code run for the first time.
+    /// </summary>
+    public int? Warmup { get; init; }
+
+    public int WarmupPicks => Warmup ?? Nodes;
+
     /// <summary>A built node to run (GossipAspire.Node.dll or a native binary) instead of building one.</summary>
     public string? NodePath { get; init; }
 

@@ -31,6 +31,11 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
     public async Task<Measurement> MeasureAsync(CancellationToken cancellationToken)
     {
         var convergence = await WaitForConvergenceAsync(cancellationToken);
+        if (settings.DrivesPicks && settings.WarmupPicks > 0)
+        {
+            await WarmUpAsync(cancellationToken);
+        }
+
         var before = await GetStatesAsync(cancellationToken);
         var measureStart = _time.GetUtcNow();
         var clock = Stopwatch.StartNew();
@@ -133,6 +138,22 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
         }
     }
 
+    /// <summary>Untimed picks, round-robin, 50 ms apart, then a wait until they are known everywhere.</summary>
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        log($"warming up: {settings.WarmupPicks} untimed picks, round-robin");
+        var changes = new List<Change>();
+        for (var i = 0; i < settings.WarmupPicks; i++)
+        {
+            var node = nodes[i % nodes.Count];
+            var result = await node.PickAsync(null, cancellationToken);
+            changes.Add(new Change(node.Id, result.Version));
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken);
+        }
+
+        await WaitUntilKnownEverywhereAsync(changes, cancellationToken, "warm-up");
+    }
+
     private async Task<IReadOnlyList<Change>> DrivePicksAsync(CancellationToken cancellationToken)
     {
         log($"picking {settings.Changes} times, every {Duration.Format(settings.PickEvery)}, at random nodes");
@@ -191,7 +212,7 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
     }
 
     /// <summary>Waits until every node holds every timed change (or a later version of its origin).</summary>
-    private async Task WaitUntilKnownEverywhereAsync(IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    private async Task WaitUntilKnownEverywhereAsync(IReadOnlyList<Change> changes, CancellationToken cancellationToken, string what = "last")
     {
         var wanted = changes.GroupBy(c => c.Origin, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(c => c.Version), StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
@@ -205,7 +226,7 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
 
             if (clock.Elapsed > settings.SettleTimeout)
             {
-                _problems.Add($"{stale} (node, origin) pairs still lacked the last change {Duration.Format(settings.SettleTimeout)} after the last pick");
+                _problems.Add($"{stale} (node, origin) pairs still lacked the {what} change {Duration.Format(settings.SettleTimeout)} after the last pick");
                 return;
             }
 

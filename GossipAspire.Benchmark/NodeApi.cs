@@ -58,8 +58,11 @@ public sealed record PickResult(long Version, string? Book);
 /// <summary><c>GET /history/?after=SEQ</c>.</summary>
 public sealed record HistoryPage(long Next, IReadOnlyList<HistoryEvent>? Events);
 
-/// <summary>One change of a node's world view: it came to hold <see cref="Version"/> of <see cref="Origin"/>.</summary>
-public sealed record HistoryEvent(long Seq, string Origin, long Version, DateTimeOffset PickedAt, DateTimeOffset ReceivedAt);
+/// <summary>
+/// One change of a node's world view: it came to hold <see cref="Version"/> of <see cref="Origin"/>.
+/// <see cref="PickedAt"/> is null for a version that came without one (from a peer that does not stamp picks).
+/// </summary>
+public sealed record HistoryEvent(long Seq, string Origin, long Version, DateTimeOffset? PickedAt, DateTimeOffset ReceivedAt);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(NodeState))]

@@ -15,8 +15,9 @@ public static class ReportRenderer
             ? $"benchmark picks every {Ms(s.PickEveryMs)} at random nodes (seed {s.RandomSeed})"
             : $"nodes pick every {Ms(s.PickIntervalMs)}";
         console.MarkupLine(
-            $"[bold]{Markup.Escape(report.Name)}[/]: {s.Nodes} nodes, {report.Latency.Changes} changes, delay {Ms(s.DelayMs)}, {Markup.Escape(picks)}{(s.Aot ? ", Native AOT" : string.Empty)}");
-        console.MarkupLine($"[grey]{Markup.Escape(s.NodeCommand)}; {report.Machine.Cores} cores, {Markup.Escape(report.Machine.Runtime)}[/]");
+            $"[bold]{Markup.Escape(report.Name)}[/]: {s.Nodes} nodes, {report.Latency.Changes} changes, delay {(s.DelayMs > 0 ? Ms(s.DelayMs) : "none")}, {Markup.Escape(picks)}{(s.Aot ? ", Native AOT" : string.Empty)}");
+        console.MarkupLine(
+            $"[grey]{Markup.Escape(s.NodeCommand)}; {report.Machine.Cores} cores, {Markup.Escape(report.Machine.Runtime)}, load average {Number(report.Machine.LoadAverageAtStart, "0.0")} at start[/]");
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("Metric", "Value", "Target", "Met");
         table.Columns[1].RightAligned();

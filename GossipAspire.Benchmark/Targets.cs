@@ -52,5 +52,5 @@ public static class Targets
     private static TargetResult AtMost(string metric, double? value, double limit, string text, string source) =>
         new(metric, $"≤ {text}", source, value, value is { } v ? v <= limit : null);
 
-    private static string Space(string unit) => unit.Length == 0 || unit == "%" ? unit : " " + unit;
+    private static string Space(string unit) => unit.Length == 0 ? unit : " " + unit;
 }

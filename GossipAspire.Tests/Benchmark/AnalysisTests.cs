@@ -171,6 +171,23 @@ public sealed class AnalysisTests
         Assert.Equal(s_t0.AddMilliseconds(10), picks[0].PickedAt);
     }
 
+    [Fact]
+    public void Spread_VersionWithoutPickedAt_IsLearnedButUntimed()
+    {
+        var analysis = new Analysis(new Dictionary<string, IReadOnlyList<HistoryEvent>>
+        {
+            ["A"] = [new HistoryEvent(1, "A", 1, null, s_t0)],
+            ["B"] = [new HistoryEvent(1, "A", 1, null, s_t0.AddMilliseconds(5))],
+        });
+
+        var outcome = Assert.Single(analysis.Spread([new Change("A", 1)]));
+
+        Assert.Equal(1, outcome.LearnedBy);
+        Assert.Null(outcome.PickedAt);
+        Assert.Null(outcome.LatencyMs);
+        Assert.Empty(analysis.Picks());
+    }
+
     private static HistoryEvent Own(long seq, string origin, long version, double pickedMs) =>
         Heard(seq, origin, version, pickedMs, pickedMs);
 

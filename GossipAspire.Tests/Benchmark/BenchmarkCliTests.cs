@@ -22,6 +22,7 @@ public sealed class BenchmarkCliTests
         Assert.True(settings.DrivesPicks);
         Assert.Equal(TimeSpan.FromMilliseconds(300), settings.PickEvery);
         Assert.Equal("10-nodes", settings.Name);
+        Assert.Equal(10, settings.WarmupPicks);
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class BenchmarkCliTests
 
         var (exitCode, settings, error) = await InvokeAsync(
             "--nodes", "25", "--changes", "80", "--base-port", "20000", "--out", "results/x.json", "--delay", "100ms",
-            "--pick-interval", "2s", "--pick-every", "250ms", "--node", node, "--random-seed", "7", "--settle-timeout", "30s");
+            "--pick-interval", "2s", "--pick-every", "250ms", "--warmup", "0", "--node", node, "--random-seed", "7", "--settle-timeout", "30s");
 
         Assert.True(exitCode == 0, error);
         Assert.NotNull(settings);
@@ -43,6 +44,7 @@ public sealed class BenchmarkCliTests
         Assert.Equal(TimeSpan.FromSeconds(2), settings.PickInterval);
         Assert.False(settings.DrivesPicks);
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.PickEvery);
+        Assert.Equal(0, settings.WarmupPicks);
         Assert.Equal(node, settings.NodePath);
         Assert.Equal(7, settings.RandomSeed);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.SettleTimeout);
@@ -73,6 +75,7 @@ public sealed class BenchmarkCliTests
     [InlineData("--base-port 70000", "--base-port must be between 1 and 65535")]
     [InlineData("--base-port 65530", "leaves no room for 10 nodes")]
     [InlineData("--node /no/such/node.dll", "--node: no file at '/no/such/node.dll'")]
+    [InlineData("--warmup -1", "--warmup must be between 0 and")]
     [InlineData("--nodes", "Required argument missing")]
     [InlineData("--bogus", "--bogus")]
     public async Task Parse_BadInput_FailsWithAClearMessageAndRunsNothing(string args, string expected)

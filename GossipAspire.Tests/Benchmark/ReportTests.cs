@@ -43,6 +43,7 @@ public sealed class ReportTests
         Assert.Equal(2.0, root.GetProperty("traffic").GetProperty("requests_per_change").GetDouble(), 9);
         Assert.Equal(100, root.GetProperty("settings").GetProperty("delay_ms").GetDouble());
         Assert.True(root.GetProperty("complete").GetBoolean());
+        Assert.Contains("\"< 250 ms\"", json, StringComparison.Ordinal);
         Assert.Equal(report.Latency, back.Latency);
         Assert.Equal(report.Traffic, back.Traffic);
         Assert.Equal(report.Rss.PerNode, back.Rss.PerNode);
