@@ -9,7 +9,16 @@ namespace GossipAspire.Benchmark;
 /// </summary>
 internal static class Program
 {
-    public static Task<int> Main(string[] args) =>
-        BenchmarkCli.Parse(BenchmarkCli.Create((settings, cancellationToken) => BenchmarkRunner.RunAsync(settings, AnsiConsole.Console, cancellationToken)), args)
+    public static Task<int> Main(string[] args)
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            // Into a file or a pipe, the table would otherwise be cut to 80 columns.
+            console.Profile.Width = 120;
+        }
+
+        return BenchmarkCli.Parse(BenchmarkCli.Create((settings, cancellationToken) => BenchmarkRunner.RunAsync(settings, console, cancellationToken)), args)
             .InvokeAsync();
+    }
 }
