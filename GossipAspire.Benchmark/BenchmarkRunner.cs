@@ -43,6 +43,11 @@ public static class BenchmarkRunner
     {
         var startedAt = DateTimeOffset.UtcNow;
         var loadAtStart = MachineInfo.LoadAverage();
+        if (loadAtStart > Environment.ProcessorCount)
+        {
+            log($"the machine is busy (load average {loadAtStart:0.0} on {Environment.ProcessorCount} cores): expect noisy figures");
+        }
+
         NodeCommand command;
         if (settings.NodePath is { } path)
         {
