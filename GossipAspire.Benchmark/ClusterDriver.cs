@@ -46,6 +46,7 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
 
         await WaitUntilKnownEverywhereAsync(timed, cancellationToken);
         var after = await GetStatesAsync(cancellationToken);
+        var measureEnd = _time.GetUtcNow();
         var measurementSeconds = clock.Elapsed.TotalSeconds;
 
         var histories = new Dictionary<string, IReadOnlyList<HistoryEvent>>(StringComparer.Ordinal);
@@ -73,7 +74,10 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
         }
 
         var (windowStart, windowEnd) = Window(analysis, outcomes, timed);
-        var inWindow = analysis.Picks().Count(p => p.PickedAt >= measureStart && p.PickedAt <= windowEnd);
+        // Traffic is counted from the state before the first timed pick to the state after the last change
+        // settled, so it is divided by the picks made in that same span (with the nodes' own timers, a few more
+        // than the timed ones).
+        var inWindow = analysis.Picks().Count(p => p.PickedAt >= measureStart && p.PickedAt <= measureEnd);
         var traffic = Sum(after).Subtract(Sum(before));
         var freshness = analysis.Freshness(windowStart, windowEnd);
         return new Measurement(convergence, windowStart, windowEnd, measurementSeconds, outcomes, Math.Max(inWindow, outcomes.Count), traffic, freshness, [.. _problems]);
