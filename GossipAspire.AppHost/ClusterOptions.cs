@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace GossipAspire.AppHost;
 
 /// <summary>
-/// The cluster the AppHost runs: <c>--nodes</c> nodes on consecutive ports from <c>--base-port</c>. Also read
-/// from configuration (<c>Cluster:Nodes</c>, <c>Cluster:BasePort</c>, e.g. env <c>Cluster__Nodes=25</c>);
+/// The cluster the AppHost runs: <c>--nodes</c> nodes on consecutive ports from <c>--base-port</c>, each picking
+/// a book every <c>--pick-interval</c> (the node's own default when not given). Also read from configuration
+/// (<c>Cluster:Nodes</c>, <c>Cluster:BasePort</c>, <c>Cluster:PickInterval</c>, e.g. env <c>Cluster__Nodes=25</c>);
 /// the command line wins.
 /// </summary>
 public sealed class ClusterOptions
@@ -18,6 +19,12 @@ public sealed class ClusterOptions
 
     public int BasePort { get; set; } = 5001;
 
+    /// <summary>
+    /// Set on every node as <c>Gossip__PickInterval</c>; null leaves the node's default. A long interval lets a
+    /// test drive every pick itself through <c>POST /pick/</c>.
+    /// </summary>
+    public TimeSpan? PickInterval { get; set; }
+
     /// <summary>Reads and validates the options; every problem is reported at once.</summary>
     public static ClusterOptions FromConfiguration(IConfiguration configuration)
     {
@@ -26,6 +33,7 @@ public sealed class ClusterOptions
         var section = configuration.GetSection(SectionName);
         options.Nodes = ReadInt(configuration["nodes"] ?? section[nameof(Nodes)], "--nodes", options.Nodes, problems);
         options.BasePort = ReadInt(configuration["base-port"] ?? section[nameof(BasePort)], "--base-port", options.BasePort, problems);
+        options.PickInterval = ReadTimeSpan(configuration["pick-interval"] ?? section[nameof(PickInterval)], "--pick-interval", problems);
 
         var result = new ValidateClusterOptions().Validate(null, options);
         if (result.Failed)
@@ -53,6 +61,22 @@ public sealed class ClusterOptions
         problems.Add($"{name} must be a whole number (got '{text}').");
         return fallback;
     }
+
+    private static TimeSpan? ReadTimeSpan(string? text, string name, List<string> problems)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{name} must be a time span such as 00:00:10 (got '{text}').");
+        return null;
+    }
 }
 
 /// <summary>The rules for <see cref="ClusterOptions"/>, all checked together.</summary>
@@ -73,6 +97,11 @@ public sealed class ValidateClusterOptions : IValidateOptions<ClusterOptions>
         else if (options.Nodes >= 1 && options.BasePort + options.Nodes - 1 > 65535)
         {
             problems.Add($"--base-port {options.BasePort} with {options.Nodes} nodes would need ports past 65535.");
+        }
+
+        if (options.PickInterval is { } pickInterval && pickInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"--pick-interval must be longer than zero (got {pickInterval}).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

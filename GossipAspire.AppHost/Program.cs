@@ -1,3 +1,4 @@
+using System.Globalization;
 using GossipAspire.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -12,6 +13,11 @@ for (var k = 1; k <= cluster.Nodes; k++)
     var node = builder.AddProject<Projects.GossipAspire_Node>($"node-{k}")
         .WithHttpEndpoint(port: cluster.BasePort + k - 1, name: "http")
         .WithHttpHealthCheck("/health");
+
+    if (cluster.PickInterval is { } pickInterval)
+    {
+        node.WithEnvironment("Gossip__PickInterval", pickInterval.ToString("c", CultureInfo.InvariantCulture));
+    }
 
     if (previous is not null)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using GossipAspire.Dashboard.Configuration;
 using GossipAspire.Dashboard.Otlp.Storage;
@@ -174,7 +175,9 @@ public sealed partial class GossipMonitor(
         timeout.CancelAfter(TimeSpan.FromMilliseconds(_options.RequestTimeoutMilliseconds));
         try
         {
-            using var response = await client.GetAsync(url + "/state/", timeout.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, url + "/state/");
+            request.Headers.TryAddWithoutValidation("traceparent", NotSampledTraceParent());
+            using var response = await client.SendAsync(request, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 return new NodeState { Url = url, Id = fallbackId, ResourceName = resourceName, Error = response.StatusCode == System.Net.HttpStatusCode.NotFound ? NotANode : $"HTTP {(int)response.StatusCode}" };
@@ -195,6 +198,14 @@ public sealed partial class GossipMonitor(
             return new NodeState { Url = url, Id = fallbackId, ResourceName = resourceName, Error = error };
         }
     }
+
+    /// <summary>
+    /// A W3C trace context whose sampled flag is off. These polls are the dashboard's work, not the application's:
+    /// the node's OpenTelemetry SDK (parent-based sampling, its default) then records no span for them. Without it
+    /// every poll was a trace of its own, ten a second with ten nodes, crowding the gossip's traces out of the
+    /// store and off the Traces page.
+    /// </summary>
+    public static string NotSampledTraceParent() => $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00";
 
     /// <summary>Reads a <c>/state/</c> document (docs/PROTOCOL.md section 6); keys it does not know are ignored.</summary>
     public static NodeState Parse(string url, string? resourceName, JsonElement root)

@@ -68,7 +68,7 @@ public sealed partial class ResourceServiceClient : BackgroundService
     {
         lock (_lock)
         {
-            return [.. _resources.Values.OrderBy(r => r.Name, StringComparer.Ordinal)];
+            return [.. _resources.Values.OrderBy(r => r.Name, ResourceNameComparer.Instance)];
         }
     }
 

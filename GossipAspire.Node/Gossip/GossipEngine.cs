@@ -420,7 +420,7 @@ public sealed partial class GossipEngine : IDisposable
 
         if (missing.Count > 0)
         {
-            await SendToPeerAsync(peer, missing, new GossipHeaders(new HashSet<string>([peer, Id]), null), cancellationToken);
+            await SendToPeerAsync(peer, Wire.WriteEnvelope(Id, missing), missing.Count, new GossipHeaders(new HashSet<string>([peer, Id]), null), cancellationToken);
         }
     }
 
@@ -659,23 +659,24 @@ public sealed partial class GossipEngine : IDisposable
             return;
         }
 
+        // Every copy is the same envelope (sender = us), so it is written once.
         var headers = new GossipHeaders(new HashSet<string>(covered, StringComparer.Ordinal), worldHash);
+        var body = Wire.WriteEnvelope(Id, [message]);
         foreach (var target in targets)
         {
-            Track(SendToPeerAsync(target, [message], headers, _stopping.Token));
+            Track(SendToPeerAsync(target, body, 1, headers, _stopping.Token));
         }
     }
 
-    private async Task SendToPeerAsync(string peer, IReadOnlyList<GossipMessage> messages, GossipHeaders headers, CancellationToken cancellationToken)
+    private async Task SendToPeerAsync(string peer, byte[] body, int messages, GossipHeaders headers, CancellationToken cancellationToken)
     {
-        var body = Wire.WriteEnvelope(Id, messages);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 await DelayIfConfigured(cancellationToken);
                 using var timeout = Timeout(cancellationToken);
-                CountRequest(body.Length, messages.Count);
+                CountRequest(body.Length, messages);
                 await _transport.SendAsync(peer, body, headers, timeout.Token);
                 PeerSucceeded(peer);
                 return;

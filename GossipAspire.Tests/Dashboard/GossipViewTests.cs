@@ -113,6 +113,29 @@ public sealed class GossipViewTests(BrowserFixture browser, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Monitor_Polls_CarryAnUnsampledTraceContext_SoNodesRecordNoSpanForThem()
+    {
+        var servers = await StartNetworkAsync(1);
+        try
+        {
+            await using var dashboard = await DashboardTestHost.StartAsync(output, new Dictionary<string, string?>
+            {
+                ["Dashboard:Gossip:Nodes:0"] = servers[0].Url,
+                ["Dashboard:Gossip:PollIntervalMilliseconds"] = "200",
+            });
+
+            await AsyncTestHelpers.WaitUntilAsync(() => servers[0].LastTraceParent is not null, TimeSpan.FromSeconds(20), "the monitor did not poll");
+
+            // version 00, a trace id, a span id, flags 00: not sampled.
+            Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$", servers[0].LastTraceParent);
+        }
+        finally
+        {
+            await servers[0].DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task PropagationTree_FromARealTrace_SkipsHttpSpansAndKeepsDuplicatesAsLeaves()
     {
         await using var dashboard = await DashboardTestHost.StartAsync(output);

@@ -36,6 +36,9 @@ public sealed class StateServer : IAsyncDisposable
 
     public string Book { get; private set; } = "";
 
+    /// <summary>The <c>traceparent</c> header of the latest <c>GET /state/</c>, if it had one.</summary>
+    public string? LastTraceParent { get; private set; }
+
     public static async Task<StateServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,7 +46,11 @@ public sealed class StateServer : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         StateServer? server = null;
-        app.MapGet("/state/", () => Results.Text(server!.Document(), "application/json"));
+        app.MapGet("/state/", (HttpRequest request) =>
+        {
+            server!.LastTraceParent = request.Headers.TraceParent;
+            return Results.Text(server.Document(), "application/json");
+        });
         await app.StartAsync();
         var address = app.Urls.First();
         server = new StateServer(app, new Uri(address).Port);

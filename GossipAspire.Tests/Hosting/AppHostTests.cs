@@ -108,6 +108,41 @@ public sealed class AppHostTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task CreateAsync_PickInterval_ReachesEveryNodeAsGossipPickInterval()
+    {
+        using var cts = TimeoutToken();
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(["--nodes", "2", "--pick-interval", "01:30:00"], cts.Token);
+        builder.Services.AddLoggingToTestOutput(output);
+        await using var app = await builder.BuildAsync(cts.Token);
+        try
+        {
+            await app.StartAsync(cts.Token);
+            foreach (var name in (string[])["node-1", "node-2"])
+            {
+                var node = await app.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.Pid is not null, cts.Token);
+                Assert.Equal("01:30:00", ReadEnvironment(node.Snapshot.Pid!.Value)["Gossip__PickInterval"]);
+            }
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [InlineData("soon", "--pick-interval must be a time span such as 00:00:10 (got 'soon').")]
+    [InlineData("00:00:00", "--pick-interval must be longer than zero (got 00:00:00).")]
+    public async Task CreateAsync_BadPickInterval_FailsWithTheAppHostsOwnMessage(string value, string message)
+    {
+        using var cts = TimeoutToken();
+
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(["--pick-interval", value], cts.Token));
+
+        Assert.Contains(message, failure.Failures);
+    }
+
+    [Fact]
     public async Task CreateAsync_BadArgs_FailsWithTheAppHostsOwnMessage()
     {
         using var cts = TimeoutToken();

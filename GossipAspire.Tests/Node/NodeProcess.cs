@@ -76,7 +76,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public static NodeProcess Start(ITestOutputHelper output, int port, params string[] arguments) =>
         Start(output, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments], port);
 
-    public static NodeProcess Start(ITestOutputHelper output, string[] arguments, int port = 0)
+    public static NodeProcess Start(ITestOutputHelper output, string[] arguments, int port = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
         var useSetpriv = File.Exists("/usr/bin/setpriv");
         var start = new ProcessStartInfo(useSetpriv ? "/usr/bin/setpriv" : "dotnet")
@@ -104,6 +104,10 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         start.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var node = new NodeProcess(process, port);

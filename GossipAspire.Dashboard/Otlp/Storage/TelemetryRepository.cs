@@ -1,6 +1,7 @@
 using GossipAspire.Dashboard.Configuration;
 using GossipAspire.Dashboard.Gossip;
 using GossipAspire.Dashboard.Otlp.Model;
+using GossipAspire.Dashboard.Resources;
 using Microsoft.Extensions.Options;
 
 namespace GossipAspire.Dashboard.Otlp.Storage;
@@ -112,7 +113,7 @@ public sealed partial class TelemetryRepository
     {
         lock (_lock)
         {
-            return [.. _resources.Values.OrderBy(r => r.DisplayName, StringComparer.Ordinal)];
+            return [.. _resources.Values.OrderBy(r => r.DisplayName, ResourceNameComparer.Instance)];
         }
     }
 

@@ -1,0 +1,192 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Xunit.Abstractions;
+
+namespace GossipAspire.Tests.Hosting;
+
+/// <summary>
+/// The gossip itself, end to end: the real AppHost <c>Program</c> runs its ten real nodes (free ports, console
+/// output in the test output) and the tests talk to them only as docs/PROTOCOL.md lets a tool talk to them.
+/// Nodes pick only when told (<c>--pick-interval</c> of an hour), so every expected version is known. The
+/// deadlines are generous waits, not measurements: the machine is small and shared.
+/// </summary>
+public sealed class GossipEndToEndTests(ITestOutputHelper output)
+{
+    private const int NodeCount = 10;
+
+    private static readonly string[] s_args = ["--nodes", "10", "--pick-interval", "01:00:00"];
+    private static readonly TimeSpan s_testTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan s_convergence = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_spread = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_peerDropped = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task TenNodes_AfterStart_EveryWorldHoldsEveryOriginAtItsOwnVersion()
+    {
+        using var cts = new CancellationTokenSource(s_testTimeout);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
+        builder.Services.AddLoggingToTestOutput(output);
+        await using var app = await builder.BuildAsync(cts.Token);
+        using var nodes = new GossipNodes(app, output, NodeCount);
+        try
+        {
+            await app.StartAsync(cts.Token);
+            await nodes.WaitAllHealthyAsync(cts.Token);
+
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
+
+            var states = await nodes.GetStatesAsync(nodes.Names, cts.Token);
+            foreach (var (name, state) in states)
+            {
+                Assert.Equal(nodes.IdOf(name), state.Id);
+                Assert.Equal(NodeCount, state.World.Count);
+                Assert.NotEmpty(state.Peers);
+                Assert.DoesNotContain(state.Id, state.Peers);
+                Assert.Equal(state.Book, state.World[state.Id].Book);
+            }
+
+            // Ten nodes, ten different ids: the agreement is about ten distinct origins.
+            Assert.Equal(NodeCount, states.Values.Select(s => s.Id).Distinct().Count());
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Pick_AtOneNode_WithAChosenBook_ReachesTheOtherNine()
+    {
+        using var cts = new CancellationTokenSource(s_testTimeout);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
+        builder.Services.AddLoggingToTestOutput(output);
+        await using var app = await builder.BuildAsync(cts.Token);
+        using var nodes = new GossipNodes(app, output, NodeCount);
+        try
+        {
+            await app.StartAsync(cts.Token);
+            await nodes.WaitAllHealthyAsync(cts.Token);
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
+            var before = await nodes.GetStateAsync("node-4", cts.Token);
+            var book = before.Book == "Kim by Rudyard Kipling" ? "Emma by Jane Austen" : "Kim by Rudyard Kipling";
+
+            var pick = await nodes.PickAsync("node-4", book, cts.Token);
+
+            Assert.Equal(book, pick.Book);
+            Assert.True(pick.Version > before.Version, $"the pick's version {pick.Version} is not above the node's previous {before.Version}");
+            var after = await nodes.GetStateAsync("node-4", cts.Token);
+            Assert.Equal((pick.Version, book), (after.Version, after.Book));
+            await nodes.WaitForPickAsync("node-4", pick, nodes.Except("node-4"), s_spread, cts.Token);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task StoppedNode_IsDroppedByItsPeers_TheOthersKeepConverging_AndItRejoinsWhenStarted()
+    {
+        using var cts = new CancellationTokenSource(s_testTimeout);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
+        builder.Services.AddLoggingToTestOutput(output);
+        await using var app = await builder.BuildAsync(cts.Token);
+        using var nodes = new GossipNodes(app, output, NodeCount);
+        try
+        {
+            await app.StartAsync(cts.Token);
+            await nodes.WaitAllHealthyAsync(cts.Token);
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
+            var stoppedId = nodes.IdOf("node-7");
+            var live = nodes.Except("node-7");
+            var knewIt = (await nodes.GetStatesAsync(live, cts.Token)).Where(s => s.Value.Peers.Contains(stoppedId)).Select(s => s.Key).ToArray();
+            Assert.NotEmpty(knewIt);
+            output.WriteLine($"before the stop, {string.Join(", ", knewIt)} list node-7 ({stoppedId}) as a peer");
+
+            var stop = await app.ResourceCommands.ExecuteCommandAsync("node-7", KnownResourceCommands.StopCommand, cts.Token);
+            Assert.True(stop.Success, stop.ErrorMessage);
+            await app.ResourceNotifications.WaitForResourceAsync("node-7", KnownResourceStates.TerminalStates, cts.Token);
+
+            // A node notices a dead peer only by sending to it, so keep the gossip going (one pick a second, each
+            // from the next live node) until no live node lists node-7 any more.
+            var round = 0;
+            await nodes.WaitUntilAsync(
+                "node-7 dropped from every live node's peers",
+                async ct =>
+                {
+                    await nodes.PickAsync(live[round++ % live.Count], book: null, ct);
+                    var states = await nodes.GetStatesAsync(live, ct);
+                    var stillListing = states.Where(s => s.Value.Peers.Contains(stoppedId)).Select(s => s.Key).ToArray();
+                    return stillListing.Length == 0 ? null : $"{string.Join(", ", stillListing)} still list {stoppedId}";
+                },
+                s_peerDropped,
+                cts.Token);
+
+            // The other nine go on: a new pick reaches them all, and they agree on each other.
+            var pick = await nodes.PickAsync("node-2", "Middlemarch by George Eliot", cts.Token);
+            await nodes.WaitForPickAsync("node-2", pick, nodes.Except("node-2", "node-7"), s_spread, cts.Token);
+            await nodes.WaitConvergedAsync(live, live, s_convergence, cts.Token);
+            Assert.All((await nodes.GetStatesAsync(live, cts.Token)).Values, s => Assert.DoesNotContain(stoppedId, s.Peers));
+
+            // Started again, it joins through its seed, catches up, and its next pick reaches everyone.
+            var start = await app.ResourceCommands.ExecuteCommandAsync("node-7", KnownResourceCommands.StartCommand, cts.Token);
+            Assert.True(start.Success, start.ErrorMessage);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("node-7", cts.Token);
+            await nodes.WaitConvergedAsync(["node-7"], nodes.Names, s_convergence, cts.Token);
+            var rejoined = await nodes.PickAsync("node-7", "Emma by Jane Austen", cts.Token);
+            await nodes.WaitForPickAsync("node-7", rejoined, live, s_spread, cts.Token);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task RestartedNode_CatchesUp_AndItsNewPickWinsEverywhere()
+    {
+        using var cts = new CancellationTokenSource(s_testTimeout);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
+        builder.Services.AddLoggingToTestOutput(output);
+        await using var app = await builder.BuildAsync(cts.Token);
+        using var nodes = new GossipNodes(app, output, NodeCount);
+        try
+        {
+            await app.StartAsync(cts.Token);
+            await nodes.WaitAllHealthyAsync(cts.Token);
+            // Some history the restarted node cannot have seen: picks at three others, spread everywhere.
+            foreach (var name in (string[])["node-1", "node-6", "node-9"])
+            {
+                await nodes.PickAsync(name, book: null, cts.Token);
+            }
+
+            var beforePick = await nodes.PickAsync("node-5", "Kim by Rudyard Kipling", cts.Token);
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
+            Assert.True(app.ResourceNotifications.TryGetCurrentState("node-5", out var running));
+
+            var restart = await app.ResourceCommands.ExecuteCommandAsync("node-5", KnownResourceCommands.RestartCommand, cts.Token);
+
+            Assert.True(restart.Success, restart.ErrorMessage);
+            var restarted = await app.ResourceNotifications.WaitForResourceAsync(
+                "node-5",
+                e => e.Snapshot is { RestartCount: 1, State.Text: KnownResourceStates.Running, HealthStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy },
+                cts.Token);
+            Assert.NotEqual(running.Snapshot.Pid, restarted.Snapshot.Pid);
+
+            // Nothing new was picked anywhere: what node-5 holds of the others it learned after its restart.
+            await nodes.WaitConvergedAsync(["node-5"], nodes.Except("node-5"), s_convergence, cts.Token);
+            var state = await nodes.GetStateAsync("node-5", cts.Token);
+            Assert.NotEmpty(state.Peers);
+
+            var pick = await nodes.PickAsync("node-5", "Middlemarch by George Eliot", cts.Token);
+
+            Assert.True(pick.Version > beforePick.Version, $"after the restart node-5 picked at version {pick.Version}, not above its earlier {beforePick.Version}");
+            await nodes.WaitForPickAsync("node-5", pick, nodes.Except("node-5"), s_spread, cts.Token);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+    }
+}
