@@ -83,7 +83,10 @@ public sealed record MachineInfo(int Cores, string Os, string Runtime, string? C
 /// <summary>Pick to last node learning it, in milliseconds, over the changes every node learned.</summary>
 public sealed record LatencyFigures(int Changes, int LearnedByAll, double? P50Ms, double? P99Ms, double? MaxMs, double? MeanMs);
 
-/// <summary>Node-to-node traffic during the measurement, summed over all nodes, and per timed change.</summary>
+/// <summary>
+/// Node-to-node traffic during the measurement, summed over all nodes, and per change; with the CPU time all
+/// nodes used together over the same span, per change (null where it could not be read).
+/// </summary>
 public sealed record TrafficFigures(
     long Requests,
     long Bytes,
@@ -93,7 +96,8 @@ public sealed record TrafficFigures(
     long MessagesDropped,
     double RequestsPerChange,
     double BytesPerChange,
-    double MessagesPerChange);
+    double MessagesPerChange,
+    double? CpuMsPerChange = null);
 
 /// <summary>Time-averaged share of fresh (observer, origin) pairs over the measurement window.</summary>
 public sealed record FreshnessFigures(double Share, double WindowSeconds, string Method);

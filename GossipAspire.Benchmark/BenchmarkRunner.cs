@@ -62,7 +62,7 @@ public static class BenchmarkRunner
         }
 
         await using var cluster = await LocalCluster.StartAsync(command, settings, log, cancellationToken);
-        var measurement = await new ClusterDriver(cluster.Clients, settings, log).MeasureAsync(cancellationToken);
+        var measurement = await new ClusterDriver(cluster.Clients, settings, log, cpuSeconds: cluster.CpuSeconds).MeasureAsync(cancellationToken);
         var rss = cluster.RssMiB();
         var problems = measurement.Problems.Concat(cluster.Casualties()).ToList();
         var report = Build(settings, command, startedAt, cluster.StartSeconds, measurement, rss, cluster.StartupMs, problems);
@@ -113,7 +113,8 @@ public static class BenchmarkRunner
                 t.MessagesDropped,
                 Round((double)t.RequestsSent / changes)!.Value,
                 Round((double)t.BytesSent / changes)!.Value,
-                Round((double)t.MessagesSent / changes)!.Value),
+                Round((double)t.MessagesSent / changes)!.Value,
+                Round(measurement.CpuSeconds * 1000 / changes)),
             Freshness = new FreshnessFigures(Math.Round(measurement.Freshness, 6), Round((measurement.WindowEnd - measurement.WindowStart).TotalSeconds)!.Value, "history"),
             Rss = NodeFigures.From(rssMiB.ToDictionary(r => r.Key, r => Round(r.Value)!.Value)),
             Startup = NodeFigures.From(startupMs.ToDictionary(r => r.Key, r => Round(r.Value)!.Value)),

@@ -13,7 +13,8 @@ public sealed record Measurement(
     int ChangesInWindow,
     NodeStats Traffic,
     double Freshness,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems,
+    double? CpuSeconds = null);
 
 /// <summary>
 /// Drives a running cluster through the tool API: waits until every node knows every node's current version,
@@ -21,7 +22,13 @@ public sealed record Measurement(
 /// everywhere, and reads back traffic counters and histories. Latency and freshness come from the nodes'
 /// histories afterwards, so nothing is polled while changes spread, except the settle check after the last pick.
 /// </summary>
-public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSettings settings, Action<string> log, TimeProvider? timeProvider = null)
+/// <param name="cpuSeconds">CPU seconds the nodes have used so far, if the caller can tell (it owns the processes).</param>
+public sealed class ClusterDriver(
+    IReadOnlyList<NodeClient> nodes,
+    BenchmarkSettings settings,
+    Action<string> log,
+    TimeProvider? timeProvider = null,
+    Func<double>? cpuSeconds = null)
 {
     private static readonly TimeSpan s_pollEvery = TimeSpan.FromMilliseconds(20);
 
@@ -37,6 +44,7 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
         }
 
         var before = await GetStatesAsync(cancellationToken);
+        var cpuBefore = cpuSeconds?.Invoke();
         var measureStart = _time.GetUtcNow();
         var clock = Stopwatch.StartNew();
 
@@ -46,6 +54,7 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
 
         await WaitUntilKnownEverywhereAsync(timed, cancellationToken);
         var after = await GetStatesAsync(cancellationToken);
+        var cpuUsed = cpuSeconds?.Invoke() - cpuBefore;
         var measureEnd = _time.GetUtcNow();
         var measurementSeconds = clock.Elapsed.TotalSeconds;
 
@@ -80,7 +89,7 @@ public sealed class ClusterDriver(IReadOnlyList<NodeClient> nodes, BenchmarkSett
         var inWindow = analysis.Picks().Count(p => p.PickedAt >= measureStart && p.PickedAt <= measureEnd);
         var traffic = Sum(after).Subtract(Sum(before));
         var freshness = analysis.Freshness(windowStart, windowEnd);
-        return new Measurement(convergence, windowStart, windowEnd, measurementSeconds, outcomes, Math.Max(inWindow, outcomes.Count), traffic, freshness, [.. _problems]);
+        return new Measurement(convergence, windowStart, windowEnd, measurementSeconds, outcomes, Math.Max(inWindow, outcomes.Count), traffic, freshness, [.. _problems], cpuUsed);
     }
 
     /// <summary>

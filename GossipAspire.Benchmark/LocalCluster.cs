@@ -109,6 +109,9 @@ public sealed class LocalCluster : IAsyncDisposable
         return rss;
     }
 
+    /// <summary>CPU seconds all nodes have used so far, together.</summary>
+    public double CpuSeconds() => _processes.Sum(p => p.CpuSeconds() ?? 0);
+
     /// <summary>Nodes that died while they should have been running, with their last words.</summary>
     public IReadOnlyList<string> Casualties() =>
         [.. _processes.Where(p => p.HasExited).Select(p => $"node {p.Id} exited with code {p.Exited.Result}: {string.Join(" | ", p.RecentOutput.TakeLast(5))}")];

@@ -33,6 +33,7 @@ public static class ReportRenderer
         AddRow(table, "requests per change", Number(t.RequestsPerChange, "0.0"), targets["requests per change"]);
         AddRow(table, "bytes per change", Number(t.BytesPerChange, "#,0"), []);
         AddRow(table, "messages per change", Number(t.MessagesPerChange, "0.0"), []);
+        AddRow(table, "CPU per change (all nodes)", t.CpuMsPerChange is null ? "–" : Ms(t.CpuMsPerChange), []);
         AddRow(table, "requests failed", t.RequestsFailed.ToString(CultureInfo.InvariantCulture), []);
         AddRow(table, "freshness", Number(report.Freshness.Share * 100, "0.000") + " %", targets["freshness"]);
         AddRow(table, "RSS per node (median / max)", $"{Number(report.Rss.Median, "0.0")} / {Number(report.Rss.Max, "0.0")} MiB", []);

@@ -66,6 +66,14 @@ public sealed class NodeProcessTests
         Assert.Null(NodeProcess.ReadRssKiB(int.MaxValue));
     }
 
+    [Fact]
+    public void ReadCpuSeconds_OfThisProcess_IsPositive()
+    {
+        // A test host has compiled and run a good deal by now.
+        Assert.True(NodeProcess.ReadCpuSeconds(Environment.ProcessId) > 0);
+        Assert.Null(NodeProcess.ReadCpuSeconds(int.MaxValue));
+    }
+
     private static async Task<int> WaitForChildAsync(int parent)
     {
         int? child = null;
