@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+
+namespace GossipAspire.Benchmark;
+
+/// <summary>One whole run: get a node, start the cluster, measure, stop everything, report.</summary>
+public static class BenchmarkRunner
+{
+    public const int ExitOk = 0;
+    public const int ExitIncomplete = 3;
+    public const int ExitFailed = 2;
+
+    /// <summary>Runs the benchmark, prints the table, writes the JSON; answers the process exit code.</summary>
+    public static async Task<int> RunAsync(BenchmarkSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        void Log(string line) => console.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss.fff}[/] {Markup.Escape(line)}");
+
+        try
+        {
+            var report = await MeasureAsync(settings, Log, cancellationToken);
+            var path = OutputPath(settings);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, report.ToJson() + Environment.NewLine, CancellationToken.None);
+            ReportRenderer.Render(console, report);
+            console.MarkupLine($"report: {Markup.Escape(path)}");
+            return report.Complete ? ExitOk : ExitIncomplete;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]cancelled; every node was stopped[/]");
+            return 130;
+        }
+        catch (BenchmarkException ex)
+        {
+            console.MarkupLine($"[red]benchmark failed:[/] {Markup.Escape(ex.Message)}");
+            return ExitFailed;
+        }
+    }
+
+    /// <summary>Builds or finds the node, runs the cluster, and returns the report; every node is stopped on the way out.</summary>
+    public static async Task<BenchmarkReport> MeasureAsync(BenchmarkSettings settings, Action<string> log, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var loadAtStart = MachineInfo.LoadAverage();
+        if (loadAtStart > Environment.ProcessorCount)
+        {
+            log($"the machine is busy (load average {loadAtStart:0.0} on {Environment.ProcessorCount} cores): expect noisy figures");
+        }
+
+        NodeCommand command;
+        if (settings.NodePath is { } path)
+        {
+            command = NodeBuild.FromPath(path);
+        }
+        else
+        {
+            var root = NodeBuild.FindRepositoryRoot()
+                ?? throw new BenchmarkException("cannot find GossipAspire.sln above the current folder; run from the repository or pass --node");
+            log(settings.Aot ? "publishing the node with Native AOT (once)" : "building the node in Release (once)");
+            command = await NodeBuild.PrepareAsync(root, settings.Aot, log, cancellationToken);
+        }
+
+        await using var cluster = await LocalCluster.StartAsync(command, settings, log, cancellationToken);
+        var measurement = await new ClusterDriver(cluster.Clients, settings, log, cpuSeconds: cluster.CpuSeconds).MeasureAsync(cancellationToken);
+        var rss = cluster.RssMiB();
+        var problems = measurement.Problems.Concat(cluster.Casualties()).ToList();
+        var report = Build(settings, command, startedAt, cluster.StartSeconds, measurement, rss, cluster.StartupMs, problems);
+        return report with { Machine = report.Machine with { LoadAverageAtStart = loadAtStart, LoadAverageAtEnd = MachineInfo.LoadAverage() } };
+    }
+
+    /// <summary>Assembles the report from what was measured; the targets are evaluated against it.</summary>
+    public static BenchmarkReport Build(
+        BenchmarkSettings settings,
+        NodeCommand command,
+        DateTimeOffset startedAt,
+        double clusterStartSeconds,
+        Measurement measurement,
+        IReadOnlyDictionary<string, double> rssMiB,
+        IReadOnlyDictionary<string, double> startupMs,
+        IReadOnlyList<string> problems)
+    {
+        var learned = measurement.Changes.Where(c => c.LearnedByAll && c.LatencyMs is not null).Select(c => c.LatencyMs!.Value).ToList();
+        var latency = Statistics.Summarize(learned);
+        var changes = Math.Max(1, measurement.ChangesInWindow);
+        var t = measurement.Traffic;
+        var report = new BenchmarkReport
+        {
+            Name = settings.Name,
+            StartedAt = startedAt,
+            Settings = new ReportSettings(
+                settings.Nodes,
+                settings.Changes,
+                settings.Delay.TotalMilliseconds,
+                settings.DrivesPicks,
+                settings.PickInterval?.TotalMilliseconds,
+                settings.PickEvery.TotalMilliseconds,
+                settings.Aot,
+                command.Description,
+                settings.RandomSeed,
+                settings.DrivesPicks ? settings.WarmupPicks : 0),
+            Machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, GitCommit(), null, null),
+            ClusterStartSeconds = Round(clusterStartSeconds)!.Value,
+            ConvergenceSeconds = Round(measurement.ConvergenceSeconds),
+            MeasurementSeconds = Round(measurement.MeasurementSeconds)!.Value,
+            Latency = new LatencyFigures(measurement.Changes.Count, learned.Count, Round(latency?.P50), Round(latency?.P99), Round(latency?.Max), Round(latency?.Mean)),
+            Traffic = new TrafficFigures(
+                t.RequestsSent,
+                t.BytesSent,
+                t.MessagesSent,
+                t.RequestsFailed,
+                t.MessagesDuplicate,
+                t.MessagesDropped,
+                Round((double)t.RequestsSent / changes)!.Value,
+                Round((double)t.BytesSent / changes)!.Value,
+                Round((double)t.MessagesSent / changes)!.Value,
+                Round(measurement.CpuSeconds * 1000 / changes)),
+            Freshness = new FreshnessFigures(Math.Round(measurement.Freshness, 6), Round((measurement.WindowEnd - measurement.WindowStart).TotalSeconds)!.Value, "history"),
+            Rss = NodeFigures.From(rssMiB.ToDictionary(r => r.Key, r => Round(r.Value)!.Value)),
+            Startup = NodeFigures.From(startupMs.ToDictionary(r => r.Key, r => Round(r.Value)!.Value)),
+            Problems = problems,
+            Changes = [.. measurement.Changes.Select(c => new ChangeRecord(c.Origin, c.Version, c.PickedAt, Round(c.LatencyMs), c.LearnedBy, c.LastNode))],
+        };
+        return report with { Targets = Targets.Evaluate(report) };
+    }
+
+    /// <summary>Three decimals: microseconds for milliseconds, milliseconds for seconds; more would be noise.</summary>
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 3) : null;
+
+    /// <summary>--out as given (relative to the current folder), else results/&lt;name&gt;.json beside the benchmark project.</summary>
+    public static string OutputPath(BenchmarkSettings settings)
+    {
+        if (settings.Out is { } path)
+        {
+            return Path.GetFullPath(path);
+        }
+
+        var root = NodeBuild.FindRepositoryRoot();
+        var folder = root is null ? Path.Combine(Environment.CurrentDirectory, "results") : Path.Combine(root, "GossipAspire.Benchmark", "results");
+        return Path.Combine(folder, settings.Name + ".json");
+    }
+
+    private static string? GitCommit()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", ["rev-parse", "--short", "HEAD"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = NodeBuild.FindRepositoryRoot() ?? Environment.CurrentDirectory,
+            });
+            if (git is null)
+            {
+                return null;
+            }
+
+            var text = git.StandardOutput.ReadToEnd().Trim();
+            return git.WaitForExit(5000) && git.ExitCode == 0 && text.Length > 0 ? text : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}
