@@ -64,6 +64,11 @@ public sealed record BenchmarkSettings
                 name += "-delay-" + Duration.Format(Delay);
             }
 
+            if (Warmup is { } warmup && warmup != Nodes)
+            {
+                name += string.Create(CultureInfo.InvariantCulture, $"-warmup-{warmup}");
+            }
+
             if (PickInterval is { } interval)
             {
                 name += "-pick-" + Duration.Format(interval);

@@ -48,7 +48,7 @@ public sealed class BenchmarkCliTests
         Assert.Equal(node, settings.NodePath);
         Assert.Equal(7, settings.RandomSeed);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.SettleTimeout);
-        Assert.Equal("25-nodes-delay-100ms-pick-2s", settings.Name);
+        Assert.Equal("25-nodes-delay-100ms-warmup-0-pick-2s", settings.Name);
     }
 
     [Fact]
