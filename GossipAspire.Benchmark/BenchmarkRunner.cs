@@ -55,7 +55,9 @@ public static class BenchmarkRunner
             command = await NodeBuild.PrepareAsync(root, settings.Aot, log, cancellationToken);
         }
 
-        var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), cancellationToken);
+        var busyBefore = settings.WaitQuiet
+            ? await WaitQuietAsync(log, cancellationToken)
+            : await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), cancellationToken);
         if (busyBefore > 25)
         {
             log($"the machine is busy ({busyBefore:0}% of {Environment.ProcessorCount} cores in use before the nodes start): expect noisy figures");
@@ -122,6 +124,27 @@ public static class BenchmarkRunner
             Changes = [.. measurement.Changes.Select(c => new ChangeRecord(c.Origin, c.Version, c.PickedAt, Round(c.LatencyMs), c.LearnedBy, c.LastNode))],
         };
         return report with { Targets = Targets.Evaluate(report) };
+    }
+
+    /// <summary>Samples the cores every 2 s until they are under 10% busy, for at most 10 minutes; answers the last sample.</summary>
+    private static async Task<double?> WaitQuietAsync(Action<string> log, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var said = false;
+        while (true)
+        {
+            var busy = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            if (busy is null or < 10 || clock.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                return busy;
+            }
+
+            if (!said)
+            {
+                log($"waiting for a quiet machine ({busy:0}% of the cores busy)");
+                said = true;
+            }
+        }
     }
 
     private static double? OtherCpuPercent(Measurement measurement) =>

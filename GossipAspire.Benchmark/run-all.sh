@@ -7,7 +7,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 dotnet build GossipAspire.Benchmark -c Release --nologo -v quiet || exit 1
-bench() { dotnet GossipAspire.Benchmark/bin/Release/net10.0/GossipAspire.Benchmark.dll "$@"; }
+# --wait-quiet: the machine is shared; each run waits until nobody else is using the cores.
+bench() { dotnet GossipAspire.Benchmark/bin/Release/net10.0/GossipAspire.Benchmark.dll --wait-quiet "$@"; }
 
 configurations=("$@")
 if [ ${#configurations[@]} -eq 0 ]; then configurations=(10 25-delay 50 aot 10-warm); fi

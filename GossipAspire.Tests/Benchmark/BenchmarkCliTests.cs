@@ -54,13 +54,14 @@ public sealed class BenchmarkCliTests
     [Fact]
     public async Task Parse_AotAndShortAliases_AreAccepted()
     {
-        var (exitCode, settings, error) = await InvokeAsync("-n", "50", "-c", "5", "--aot");
+        var (exitCode, settings, error) = await InvokeAsync("-n", "50", "-c", "5", "--aot", "--wait-quiet");
 
         Assert.True(exitCode == 0, error);
         Assert.NotNull(settings);
         Assert.Equal(50, settings.Nodes);
         Assert.Equal(5, settings.Changes);
         Assert.True(settings.Aot);
+        Assert.True(settings.WaitQuiet);
         Assert.Equal("50-nodes-aot", settings.Name);
     }
 
