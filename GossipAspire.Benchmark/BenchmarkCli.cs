@@ -61,6 +61,11 @@ public static class BenchmarkCli
             CustomParser = result => ParseInt(result, 0, 10_000),
         };
 
+        var waitQuiet = new Option<bool>("--wait-quiet")
+        {
+            Description = "On a shared machine: before starting the nodes, wait up to 10 minutes until the cores are below 10% busy.",
+        };
+
         var randomSeed = IntOption("--random-seed", "Seed for choosing which node picks next, so runs are comparable.", int.MinValue, int.MaxValue, 42);
 
         var settleTimeout = DurationOption("--settle-timeout", "How long to wait for the cluster to converge at start and for the last change to reach every node. Default: 60s.", allowZero: false, max: TimeSpan.FromHours(1));
@@ -68,7 +73,7 @@ public static class BenchmarkCli
         var root = new RootCommand(
             "Starts N real GossipAspire nodes, changes books, and reports how fast and how cheaply every node learns each change.")
         {
-            nodes, changes, basePort, output, aot, delay, pickInterval, pickEvery, warmup, node, randomSeed, settleTimeout,
+            nodes, changes, basePort, output, aot, delay, pickInterval, pickEvery, warmup, waitQuiet, node, randomSeed, settleTimeout,
         };
 
         root.Validators.Add(result =>
@@ -104,6 +109,7 @@ public static class BenchmarkCli
                 PickInterval = parseResult.GetValue(pickInterval),
                 PickEvery = parseResult.GetValue(pickEvery) ?? BenchmarkSettings.DefaultPickEvery,
                 Warmup = parseResult.GetValue(warmup),
+                WaitQuiet = parseResult.GetValue(waitQuiet),
                 NodePath = parseResult.GetValue(node),
                 RandomSeed = parseResult.GetValue(randomSeed) ?? 42,
                 SettleTimeout = parseResult.GetValue(settleTimeout) ?? BenchmarkSettings.DefaultSettleTimeout,

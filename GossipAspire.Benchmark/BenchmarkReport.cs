@@ -62,23 +62,12 @@ public sealed record ReportSettings(
     int RandomSeed,
     int WarmupPicks);
 
-/// <summary>Where it ran. The load averages say how busy the (possibly shared) machine was around the run.</summary>
-public sealed record MachineInfo(int Cores, string Os, string Runtime, string? Commit, double? LoadAverageAtStart, double? LoadAverageAtEnd)
-{
-    /// <summary>The one-minute load average from /proc/loadavg; null where there is none.</summary>
-    public static double? LoadAverage()
-    {
-        try
-        {
-            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
-    }
-}
+/// <summary>
+/// Where it ran. The machine may be shared: <see cref="CpuBusyBeforePercent"/> is how busy all cores were in the
+/// second before the nodes started, and <see cref="OtherCpuPercent"/> the share of all cores that processes other
+/// than the nodes and the benchmark used while it measured. A few percent is the machine's own background.
+/// </summary>
+public sealed record MachineInfo(int Cores, string Os, string Runtime, string? Commit, double? CpuBusyBeforePercent, double? OtherCpuPercent);
 
 /// <summary>Pick to last node learning it, in milliseconds, over the changes every node learned.</summary>
 public sealed record LatencyFigures(int Changes, int LearnedByAll, double? P50Ms, double? P99Ms, double? MaxMs, double? MeanMs);

@@ -42,12 +42,6 @@ public static class BenchmarkRunner
     public static async Task<BenchmarkReport> MeasureAsync(BenchmarkSettings settings, Action<string> log, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
-        var loadAtStart = MachineInfo.LoadAverage();
-        if (loadAtStart > Environment.ProcessorCount)
-        {
-            log($"the machine is busy (load average {loadAtStart:0.0} on {Environment.ProcessorCount} cores): expect noisy figures");
-        }
-
         NodeCommand command;
         if (settings.NodePath is { } path)
         {
@@ -61,12 +55,20 @@ public static class BenchmarkRunner
             command = await NodeBuild.PrepareAsync(root, settings.Aot, log, cancellationToken);
         }
 
+        var busyBefore = settings.WaitQuiet
+            ? await WaitQuietAsync(log, cancellationToken)
+            : await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), cancellationToken);
+        if (busyBefore > 25)
+        {
+            log($"the machine is busy ({busyBefore:0}% of {Environment.ProcessorCount} cores in use before the nodes start): expect noisy figures");
+        }
+
         await using var cluster = await LocalCluster.StartAsync(command, settings, log, cancellationToken);
         var measurement = await new ClusterDriver(cluster.Clients, settings, log, cpuSeconds: cluster.CpuSeconds).MeasureAsync(cancellationToken);
         var rss = cluster.RssMiB();
         var problems = measurement.Problems.Concat(cluster.Casualties()).ToList();
         var report = Build(settings, command, startedAt, cluster.StartSeconds, measurement, rss, cluster.StartupMs, problems);
-        return report with { Machine = report.Machine with { LoadAverageAtStart = loadAtStart, LoadAverageAtEnd = MachineInfo.LoadAverage() } };
+        return report with { Machine = report.Machine with { CpuBusyBeforePercent = Round(busyBefore) } };
     }
 
     /// <summary>Assembles the report from what was measured; the targets are evaluated against it.</summary>
@@ -99,7 +101,7 @@ public static class BenchmarkRunner
                 command.Description,
                 settings.RandomSeed,
                 settings.DrivesPicks ? settings.WarmupPicks : 0),
-            Machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, GitCommit(), null, null),
+            Machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, GitCommit(), null, OtherCpuPercent(measurement)),
             ClusterStartSeconds = Round(clusterStartSeconds)!.Value,
             ConvergenceSeconds = Round(measurement.ConvergenceSeconds),
             MeasurementSeconds = Round(measurement.MeasurementSeconds)!.Value,
@@ -123,6 +125,32 @@ public static class BenchmarkRunner
         };
         return report with { Targets = Targets.Evaluate(report) };
     }
+
+    /// <summary>Samples the cores every 2 s until they are under 10% busy, for at most 10 minutes; answers the last sample.</summary>
+    private static async Task<double?> WaitQuietAsync(Action<string> log, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var said = false;
+        while (true)
+        {
+            var busy = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            if (busy is null or < 10 || clock.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                return busy;
+            }
+
+            if (!said)
+            {
+                log($"waiting for a quiet machine ({busy:0}% of the cores busy)");
+                said = true;
+            }
+        }
+    }
+
+    private static double? OtherCpuPercent(Measurement measurement) =>
+        measurement.OtherCpuSeconds is { } other && measurement.MeasurementSeconds > 0
+            ? Round(other / (measurement.MeasurementSeconds * Environment.ProcessorCount) * 100)
+            : null;
 
     /// <summary>Three decimals: microseconds for milliseconds, milliseconds for seconds; more would be noise.</summary>
     private static double? Round(double? value) => value is { } v ? Math.Round(v, 3) : null;

@@ -42,6 +42,9 @@ public sealed record BenchmarkSettings
 
     public int WarmupPicks => Warmup ?? Nodes;
 
+    /// <summary>Before starting the nodes, wait (up to 10 minutes) until other processes leave the cores idle.</summary>
+    public bool WaitQuiet { get; init; }
+
     /// <summary>A built node to run (GossipAspire.Node.dll or a native binary) instead of building one.</summary>
     public string? NodePath { get; init; }
 
@@ -62,6 +65,11 @@ public sealed record BenchmarkSettings
             if (Delay > TimeSpan.Zero)
             {
                 name += "-delay-" + Duration.Format(Delay);
+            }
+
+            if (Warmup is { } warmup && warmup != Nodes)
+            {
+                name += string.Create(CultureInfo.InvariantCulture, $"-warmup-{warmup}");
             }
 
             if (PickInterval is { } interval)

@@ -14,7 +14,8 @@ public sealed record Measurement(
     NodeStats Traffic,
     double Freshness,
     IReadOnlyList<string> Problems,
-    double? CpuSeconds = null);
+    double? CpuSeconds = null,
+    double? OtherCpuSeconds = null);
 
 /// <summary>
 /// Drives a running cluster through the tool API: waits until every node knows every node's current version,
@@ -45,6 +46,8 @@ public sealed class ClusterDriver(
 
         var before = await GetStatesAsync(cancellationToken);
         var cpuBefore = cpuSeconds?.Invoke();
+        var machineBefore = MachineCpu.BusySeconds();
+        var ownBefore = MachineCpu.OwnSeconds();
         var measureStart = _time.GetUtcNow();
         var clock = Stopwatch.StartNew();
 
@@ -55,6 +58,7 @@ public sealed class ClusterDriver(
         await WaitUntilKnownEverywhereAsync(timed, cancellationToken);
         var after = await GetStatesAsync(cancellationToken);
         var cpuUsed = cpuSeconds?.Invoke() - cpuBefore;
+        var otherCpu = MachineCpu.BusySeconds() - machineBefore - cpuUsed - (MachineCpu.OwnSeconds() - ownBefore);
         var measureEnd = _time.GetUtcNow();
         var measurementSeconds = clock.Elapsed.TotalSeconds;
 
@@ -89,7 +93,7 @@ public sealed class ClusterDriver(
         var inWindow = analysis.Picks().Count(p => p.PickedAt >= measureStart && p.PickedAt <= measureEnd);
         var traffic = Sum(after).Subtract(Sum(before));
         var freshness = analysis.Freshness(windowStart, windowEnd);
-        return new Measurement(convergence, windowStart, windowEnd, measurementSeconds, outcomes, Math.Max(inWindow, outcomes.Count), traffic, freshness, [.. _problems], cpuUsed);
+        return new Measurement(convergence, windowStart, windowEnd, measurementSeconds, outcomes, Math.Max(inWindow, outcomes.Count), traffic, freshness, [.. _problems], cpuUsed, otherCpu is { } other ? Math.Max(0, other) : null);
     }
 
     /// <summary>

@@ -171,13 +171,16 @@ public sealed partial class NodeProcess : IAsyncDisposable
             // After "pid (comm) ": state is field 3 of stat(5), utime 14 and stime 15, so 11 and 12 from here.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            return ticks / (double)s_clockTicksPerSecond.Value;
+            return ticks / (double)ClockTicksPerSecond;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return null;
         }
     }
+
+    /// <summary>The unit of CPU times in /proc (USER_HZ), 100 on practically every Linux.</summary>
+    public static long ClockTicksPerSecond => s_clockTicksPerSecond.Value;
 
     private static readonly Lazy<long> s_clockTicksPerSecond = new(() =>
     {

@@ -17,7 +17,7 @@ public static class ReportRenderer
         console.MarkupLine(
             $"[bold]{Markup.Escape(report.Name)}[/]: {s.Nodes} nodes, {report.Latency.Changes} changes, delay {(s.DelayMs > 0 ? Ms(s.DelayMs) : "none")}, {Markup.Escape(picks)}{(s.Aot ? ", Native AOT" : string.Empty)}");
         console.MarkupLine(
-            $"[grey]{Markup.Escape(s.NodeCommand)}; {report.Machine.Cores} cores, {Markup.Escape(report.Machine.Runtime)}, load average {Number(report.Machine.LoadAverageAtStart, "0.0")} at start[/]");
+            $"[grey]{Markup.Escape(s.NodeCommand)}; {report.Machine.Cores} cores, {Markup.Escape(report.Machine.Runtime)}, cores busy before start {Number(report.Machine.CpuBusyBeforePercent, "0")}%, other processes while measuring {Number(report.Machine.OtherCpuPercent, "0.0")}%[/]");
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("Metric", "Value", "Target", "Met");
         table.Columns[1].RightAligned();

@@ -48,19 +48,20 @@ public sealed class BenchmarkCliTests
         Assert.Equal(node, settings.NodePath);
         Assert.Equal(7, settings.RandomSeed);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.SettleTimeout);
-        Assert.Equal("25-nodes-delay-100ms-pick-2s", settings.Name);
+        Assert.Equal("25-nodes-delay-100ms-warmup-0-pick-2s", settings.Name);
     }
 
     [Fact]
     public async Task Parse_AotAndShortAliases_AreAccepted()
     {
-        var (exitCode, settings, error) = await InvokeAsync("-n", "50", "-c", "5", "--aot");
+        var (exitCode, settings, error) = await InvokeAsync("-n", "50", "-c", "5", "--aot", "--wait-quiet");
 
         Assert.True(exitCode == 0, error);
         Assert.NotNull(settings);
         Assert.Equal(50, settings.Nodes);
         Assert.Equal(5, settings.Changes);
         Assert.True(settings.Aot);
+        Assert.True(settings.WaitQuiet);
         Assert.Equal("50-nodes-aot", settings.Name);
     }
 

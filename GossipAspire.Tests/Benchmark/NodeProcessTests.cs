@@ -74,6 +74,17 @@ public sealed class NodeProcessTests
         Assert.Null(NodeProcess.ReadCpuSeconds(int.MaxValue));
     }
 
+    [Fact]
+    public async Task MachineCpu_ReadsProcStat()
+    {
+        var busy = MachineCpu.BusySeconds();
+        var percent = await MachineCpu.BusyPercentAsync(TimeSpan.FromMilliseconds(200), TestContext.Token());
+
+        Assert.True(busy > 0);
+        Assert.InRange(percent!.Value, 0, 100);
+        Assert.True(MachineCpu.OwnSeconds() > 0);
+    }
+
     private static async Task<int> WaitForChildAsync(int parent)
     {
         int? child = null;

@@ -56,6 +56,8 @@ public sealed class RealClusterTests(ITestOutputHelper output)
             Assert.True(report.Traffic.Requests > 0);
             Assert.True(report.Traffic.Bytes > report.Traffic.Requests);
             Assert.True(report.Traffic.CpuMsPerChange > 0);
+            Assert.NotNull(report.Machine.CpuBusyBeforePercent);
+            Assert.NotNull(report.Machine.OtherCpuPercent);
             Assert.InRange(report.Freshness.Share, 0.0, 1.0);
             Assert.True(report.Freshness.WindowSeconds > 0);
             Assert.Equal(3, report.Rss.PerNode.Count);
