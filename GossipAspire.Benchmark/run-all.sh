@@ -11,7 +11,7 @@ dotnet build GossipAspire.Benchmark -c Release --nologo -v quiet || exit 1
 bench() { dotnet GossipAspire.Benchmark/bin/Release/net10.0/GossipAspire.Benchmark.dll --wait-quiet "$@"; }
 
 configurations=("$@")
-if [ ${#configurations[@]} -eq 0 ]; then configurations=(10 25-delay 50 aot 10-warm); fi
+if [ ${#configurations[@]} -eq 0 ]; then configurations=(10 10-own 25-delay 50 aot aot-own); fi
 
 failed=0
 for configuration in "${configurations[@]}"; do
@@ -20,9 +20,12 @@ for configuration in "${configurations[@]}"; do
     25-delay) bench --nodes 25 --delay 100ms ;;
     50) bench --nodes 50 ;;
     aot) bench --nodes 10 --aot ;;
+    # Default settings: the nodes pick on their own every 10 s (jittered); the benchmark only watches.
+    10-own) bench --nodes 10 --pick-interval 10s --changes 60 ;;
+    aot-own) bench --nodes 10 --pick-interval 10s --changes 60 --aot ;;
     # The JIT node after enough picks for tiered compilation to settle (about 60 per node).
     10-warm) bench --nodes 10 --warmup 600 ;;
-    *) echo "run-all.sh: unknown configuration '$configuration' (10, 25-delay, 50, aot, 10-warm)" >&2; exit 2 ;;
+    *) echo "run-all.sh: unknown configuration '$configuration' (10, 10-own, 25-delay, 50, aot, aot-own, 10-warm)" >&2; exit 2 ;;
   esac || failed=1
 done
 exit $failed
