@@ -98,13 +98,6 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
             {
                 LogDashboardLogin(_applicationLogger, loginUrl);
             }
-
-            // Its OTLP port must be listening before the nodes start: a node's first spans (its first pick, the
-            // root of a trace) are exported once, and an exporter that finds nobody there drops them.
-            if (result.Success && Settings.OtlpEndpointUrl is { } otlp && !await WaitForListenerAsync(otlp, TimeSpan.FromSeconds(15), cancellationToken))
-            {
-                LogOtlpNotListening(_logger, otlp);
-            }
         }
 
         var launches = new List<Task>();
@@ -123,41 +116,6 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
 
         await Task.WhenAll(launches);
         LogStarted(_logger, _runners.Count);
-    }
-
-    private static async Task<bool> WaitForListenerAsync(string url, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        var host = uri.Host is "localhost" ? "127.0.0.1" : uri.Host;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        while (!deadline.IsCancellationRequested)
-        {
-            try
-            {
-                using var probe = new System.Net.Sockets.TcpClient();
-                await probe.ConnectAsync(host, uri.Port, deadline.Token);
-                return true;
-            }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException)
-            {
-                try
-                {
-                    await Task.Delay(50, deadline.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return false;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -260,9 +218,6 @@ internal sealed partial class ApplicationOrchestrator : IHostedService, IAsyncDi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Login to the dashboard at {LoginUrl}")]
     private static partial void LogDashboardLogin(ILogger logger, string loginUrl);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard's OTLP endpoint {Url} is not listening yet; starting the other resources anyway, their first telemetry may be lost")]
-    private static partial void LogOtlpNotListening(ILogger logger, string url);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} process resources launched")]
     private static partial void LogStarted(ILogger logger, int count);
