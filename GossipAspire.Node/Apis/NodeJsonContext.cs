@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using GossipAspire.Node.Gossip;
 
 namespace GossipAspire.Node.Apis;
 
@@ -10,18 +11,9 @@ public sealed record StateDocument(
     IReadOnlyList<string> Peers,
     IReadOnlyDictionary<string, WorldView> World,
     string StartedAt,
-    StatsView Stats);
+    GossipStats Stats);
 
 public sealed record WorldView(long Version, string Book, string? PickedAt, string ReceivedAt);
-
-public sealed record StatsView(
-    long RequestsSent,
-    long BytesSent,
-    long RequestsFailed,
-    long MessagesSent,
-    long MessagesReceived,
-    long MessagesDuplicate,
-    long MessagesDropped);
 
 public sealed record PickRequest(string? Book);
 

@@ -22,7 +22,6 @@ public static class ToolsApi
     public static Ok<StateDocument> GetState(GossipEngine engine)
     {
         var (version, book) = engine.Current;
-        var stats = engine.Stats;
         return TypedResults.Ok(new StateDocument(
             engine.Id,
             version,
@@ -33,7 +32,7 @@ public static class ToolsApi
                 e => new WorldView(e.Value.Version, e.Value.Book, e.Value.PickedAt is { } p ? Wire.FormatTime(p) : null, Wire.FormatTime(e.Value.ReceivedAt)),
                 StringComparer.Ordinal),
             Wire.FormatTime(engine.StartedAt),
-            new StatsView(stats.RequestsSent, stats.BytesSent, stats.RequestsFailed, stats.MessagesSent, stats.MessagesReceived, stats.MessagesDuplicate, stats.MessagesDropped)));
+            engine.Stats));
     }
 
     public static string GetText(GossipEngine engine)
