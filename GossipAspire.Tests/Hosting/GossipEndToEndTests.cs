@@ -11,6 +11,8 @@ namespace GossipAspire.Tests.Hosting;
 /// Nodes pick only when told (<c>--pick-interval</c> of an hour), so every expected version is known. The
 /// deadlines are generous waits, not measurements: the machine is small and shared.
 /// </summary>
+// One ten-node cluster at a time with the browser tests' own: three at once starved two cores past every deadline.
+[Collection(GossipAspire.Tests.Dashboard.BrowserCollection.Name)]
 public sealed class GossipEndToEndTests(ITestOutputHelper output)
 {
     private const int NodeCount = 10;

@@ -6,7 +6,7 @@ namespace GossipAspire.Tests.Node;
 /// <summary>Reads nodes through their <c>/state/</c> documents and waits, with a deadline, for a condition.</summary>
 public static class NodeClient
 {
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
 
     public sealed record State(string Id, long Version, string Book, IReadOnlyList<string> Peers, IReadOnlyDictionary<string, (long Version, string Book)> World);
 
