@@ -120,7 +120,14 @@ public sealed class AppHostTests(ITestOutputHelper output)
             foreach (var name in (string[])["node-1", "node-2"])
             {
                 var node = await app.ResourceNotifications.WaitForResourceAsync(name, e => e.Snapshot.Pid is not null, cts.Token);
-                Assert.Equal("01:30:00", ReadEnvironment(node.Snapshot.Pid!.Value)["Gossip__PickInterval"]);
+                // Right after the fork, /proc shows the parent's environment until the exec replaces it.
+                IReadOnlyDictionary<string, string> environment;
+                while (!(environment = ReadEnvironment(node.Snapshot.Pid!.Value)).ContainsKey("Gossip__PickInterval") && !environment.ContainsKey("OTEL_SERVICE_NAME"))
+                {
+                    await Task.Delay(20, cts.Token);
+                }
+
+                Assert.Equal("01:30:00", environment["Gossip__PickInterval"]);
             }
         }
         finally
