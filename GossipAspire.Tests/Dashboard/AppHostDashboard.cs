@@ -50,7 +50,8 @@ internal static class AppHostDashboard
     public static async Task<IPage> LogInAsync(BrowserFixture browser, DistributedApplication app)
     {
         var page = await browser.NewPageAsync();
-        await page.GotoAsync($"{FrontendUrl(app)}/login?t={BrowserToken}");
+        // The first page of a dashboard that has just started, with ten nodes starting beside it on two cores, can be slow.
+        await page.GotoAsync($"{FrontendUrl(app)}/login?t={BrowserToken}", new() { Timeout = ExpectTimeoutMilliseconds * 3 });
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Resources" })).ToBeVisibleAsync(new() { Timeout = ExpectTimeoutMilliseconds });
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = ExpectTimeoutMilliseconds });
         return page;
