@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace GossipAspire.Tests.Benchmark;
 
 /// <summary>The benchmark end to end against real node processes (the node built beside the tests).</summary>
+[Collection(ProcessCollection.Name)]
 public sealed class RealClusterTests(ITestOutputHelper output)
 {
     private static string NodeAssembly => Path.Combine(AppContext.BaseDirectory, "GossipAspire.Node.dll");

@@ -17,7 +17,7 @@ namespace GossipAspire.Tests.Dashboard;
 /// link with the browser token, driven in Debian's Chromium. Nodes pick only when a test tells them to. Each
 /// test saves screenshots of the pages it checks under TestResults/screenshots (names starting "apphost-").
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOutputHelper output)
 {
     private static readonly TimeSpan s_testTimeout = TimeSpan.FromMinutes(4);

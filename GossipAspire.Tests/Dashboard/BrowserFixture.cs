@@ -66,9 +66,3 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
-{
-    public const string Name = "Dashboard browser";
-}

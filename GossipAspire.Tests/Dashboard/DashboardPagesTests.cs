@@ -8,7 +8,7 @@ namespace GossipAspire.Tests.Dashboard;
 /// The pages in a real browser (Debian's Chromium driven by Playwright) against a real dashboard fed by the
 /// real OpenTelemetry SDK. Each test saves a screenshot of the page it checks under TestResults/screenshots.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class DashboardPagesTests(BrowserFixture browser, ITestOutputHelper output)
 {
     private const string Token = "pages-test-token";

@@ -11,7 +11,7 @@ namespace GossipAspire.Tests.Dashboard;
 /// discovery from one seed, the who-knows-what matrix and its freshness, the network, and the spread of one
 /// change from its trace.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class GossipViewTests(BrowserFixture browser, ITestOutputHelper output)
 {
     private const long Generation = 1_967_432_190L << 20;

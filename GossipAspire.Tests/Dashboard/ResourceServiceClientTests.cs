@@ -9,7 +9,7 @@ namespace GossipAspire.Tests.Dashboard;
 /// the same pages come when it lands on main): watching, reconnecting, the API key, commands from the
 /// resources page's buttons, console logs.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class ResourceServiceClientTests(BrowserFixture browser, ITestOutputHelper output)
 {
     [Fact]

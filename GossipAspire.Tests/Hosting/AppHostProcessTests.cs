@@ -12,6 +12,7 @@ namespace GossipAspire.Tests.Hosting;
 /// crashed node on command. Ports are randomized (<c>--DcpPublisher:RandomizePorts true</c>) unless the test
 /// is about a port.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class AppHostProcessTests(ITestOutputHelper output)
 {
     private static readonly string[] s_randomPorts = ["--DcpPublisher:RandomizePorts", "true"];

@@ -12,6 +12,7 @@ namespace GossipAspire.Tests.Hosting;
 /// The real AppHost <c>Program</c>, run in this process by <see cref="DistributedApplicationTestingBuilder"/>,
 /// the way Aspire.Hosting.Testing runs one: free ports, resource logs in the test output, no dashboard.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class AppHostTests(ITestOutputHelper output)
 {
     [Fact]

@@ -18,6 +18,7 @@ namespace GossipAspire.Tests.Hosting;
 /// with a real gRPC client. The dashboard process here is a stand-in script that records its environment and
 /// waits, so these tests need no dashboard build; the dashboard's own tests cover the real one.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class DashboardHostingTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _standIn = WriteStandInDashboard();

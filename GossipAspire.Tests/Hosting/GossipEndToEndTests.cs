@@ -12,7 +12,7 @@ namespace GossipAspire.Tests.Hosting;
 /// deadlines are generous waits, not measurements: the machine is small and shared.
 /// </summary>
 // One ten-node cluster at a time with the browser tests' own: three at once starved two cores past every deadline.
-[Collection(GossipAspire.Tests.Dashboard.BrowserCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class GossipEndToEndTests(ITestOutputHelper output)
 {
     private const int NodeCount = 10;

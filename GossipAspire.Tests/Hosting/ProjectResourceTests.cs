@@ -11,6 +11,7 @@ using static GossipAspire.Tests.Hosting.HostingTestHelpers;
 namespace GossipAspire.Tests.Hosting;
 
 /// <summary>Real node processes launched from their built output, with Aspire's environment, commands and health.</summary>
+[Collection(ProcessCollection.Name)]
 public sealed class ProjectResourceTests(ITestOutputHelper output)
 {
     [Fact]

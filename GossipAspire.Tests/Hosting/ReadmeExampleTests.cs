@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace GossipAspire.Tests.Hosting;
 
 /// <summary>The README's example test, verbatim, so the example stays true.</summary>
+[Collection(ProcessCollection.Name)]
 public sealed class ReadmeExampleTests(ITestOutputHelper output)
 {
     [Fact]

@@ -5,7 +5,7 @@ namespace GossipAspire.Tests.Node;
 
 /// <summary>Real node processes over real HTTP: a network of ten forming from one seed each, a crash and a restart.</summary>
 // One ten-node cluster at a time with the browser tests' own: three at once starved two cores past every deadline.
-[Collection(GossipAspire.Tests.Dashboard.BrowserCollection.Name)]
+[Collection(ProcessCollection.Name)]
 public sealed class NodeProcessTests(ITestOutputHelper output)
 {
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

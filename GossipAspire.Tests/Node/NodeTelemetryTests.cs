@@ -9,6 +9,7 @@ namespace GossipAspire.Tests.Node;
 /// Real nodes exporting OTLP, the way ServiceDefaults sets it up from the environment, to a real dashboard: one
 /// book change must be one trace, a pick span at the origin and a receive span per node parented by its hop.
 /// </summary>
+[Collection(ProcessCollection.Name)]
 public sealed class NodeTelemetryTests(ITestOutputHelper output)
 {
     [Fact]
