@@ -1,3 +1,5 @@
+using GossipAspire.Dashboard.Resources;
+
 namespace GossipAspire.Dashboard.Gossip;
 
 /// <summary>One origin's entry in a node's world view (<c>GET /state/</c>, docs/PROTOCOL.md section 6).</summary>
@@ -43,8 +45,8 @@ public sealed record GossipSnapshot(DateTime At, IReadOnlyList<NodeState> Nodes,
 
     public IReadOnlyList<NodeState> Reachable => [.. Nodes.Where(n => n.Reachable)];
 
-    /// <summary>Origins shown as columns: every reachable node, by id.</summary>
-    public IReadOnlyList<string> Origins => [.. Reachable.Select(n => n.Id).Distinct().OrderBy(IdOrder).ThenBy(id => id, StringComparer.Ordinal)];
+    /// <summary>Origins shown as columns: every reachable node, in the rows' order.</summary>
+    public IReadOnlyList<string> Origins => [.. InDisplayOrder(Reachable).Select(n => n.Id).Distinct()];
 
     /// <summary>The version each origin holds of itself: the truth a cell is compared with.</summary>
     public IReadOnlyDictionary<string, long> CurrentVersions => Reachable.GroupBy(n => n.Id).ToDictionary(g => g.Key, g => g.Max(n => n.Version));
@@ -88,5 +90,15 @@ public sealed record GossipSnapshot(DateTime At, IReadOnlyList<NodeState> Nodes,
         }
     }
 
-    public static long IdOrder(string id) => long.TryParse(id, out var number) ? number : long.MaxValue;
+    /// <summary>
+    /// Rows and columns as a person reads them: AppHost resources by name (node-2 before node-10, whatever
+    /// ports they drew), then nodes known only by id, numeric ids by value.
+    /// </summary>
+    public static IEnumerable<NodeState> InDisplayOrder(IEnumerable<NodeState> nodes) => nodes
+        .OrderBy(n => n.ResourceName is null)
+        .ThenBy(n => n.ResourceName ?? "", ResourceNameComparer.Instance)
+        .ThenBy(n => IdOrder(n.Id))
+        .ThenBy(n => n.Id, StringComparer.Ordinal);
+
+    private static long IdOrder(string id) => long.TryParse(id, out var number) ? number : long.MaxValue;
 }

@@ -113,10 +113,7 @@ public sealed partial class GossipMonitor(
         var states = await Task.WhenAll(targets.Select(t => PollAsync(client, t.Key, t.Value, cancellationToken)));
 
         // Resources that are not gossip nodes (anything without a /state/ document) are left out.
-        var nodes = states
-            .Where(s => s.Reachable || s.ResourceName is null || s.Error != NotANode)
-            .OrderBy(s => GossipSnapshot.IdOrder(s.Id)).ThenBy(s => s.Id, StringComparer.Ordinal)
-            .ToList();
+        var nodes = GossipSnapshot.InDisplayOrder(states.Where(s => s.Reachable || s.ResourceName is null || s.Error != NotANode)).ToList();
 
         GossipSnapshot snapshot;
         Subscription[] subscribers;

@@ -229,6 +229,12 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             await Assertions.Expect(page.GetByTestId("freshness")).ToHaveTextAsync("100.0%", s_textOptions);
             output.WriteLine($"matrix all fresh {Stopwatch.GetElapsedTime(healthy).TotalSeconds:0.0} s after every node was healthy");
             await Assertions.Expect(page.GetByTestId("network").Locator("g.node")).ToHaveCountAsync(AppHostDashboard.NodeCount, s_countOptions);
+            // Rows and columns in resource order (node-1 ... node-10), whatever ports the nodes drew.
+            string[] names = [.. Enumerable.Range(1, AppHostDashboard.NodeCount).Select(k => $"node-{k}")];
+            var columns = await matrix.Locator("thead th").AllInnerTextsAsync();
+            Assert.Equal(names, columns.Skip(1));
+            var rows = await matrix.Locator("tbody th").AllInnerTextsAsync();
+            Assert.Equal(names, rows.Select(label => label.Split(' ')[0]));
             // The page agrees with the nodes themselves.
             Assert.Null(await nodes.DisagreementAsync(nodes.Names, nodes.Names, cts.Token));
 

@@ -78,5 +78,9 @@ public partial class Gossip : IDisposable
 
     private static string ShortId(string id) => id.Length <= 6 ? id : id[^5..];
 
+    /// <summary>An origin's column: its resource name under the AppHost, else (the end of) its id.</summary>
+    private string ColumnLabel(string origin) =>
+        _snapshot.Reachable.FirstOrDefault(n => n.Id == origin && n.ResourceName is not null)?.ResourceName ?? ShortId(origin);
+
     public void Dispose() => _subscription?.Dispose();
 }
