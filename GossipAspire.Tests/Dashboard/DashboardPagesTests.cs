@@ -75,6 +75,40 @@ public sealed class DashboardPagesTests(BrowserFixture browser, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Traces_Paused_HoldsTheListStill_AndResumeShowsWhatArrived()
+    {
+        await using var dashboard = await DashboardTestHost.StartAsync(output);
+        using var telemetry = new GossipTelemetry(dashboard.OtlpGrpcUrl, nodes: 3);
+        var page = await browser.NewPageAsync();
+        await BrowserFixture.GotoAsync(page, dashboard.FrontendUrl + "/traces");
+        var first = telemetry.EmitBookChange(origin: 1, version: 1_967_432_190_001_153, book: "Kim by Rudyard Kipling");
+        var rows = page.GetByTestId("traces").Locator("tbody tr");
+        await Assertions.Expect(page.Locator($"tr[data-trace-id='{first}']")).ToBeVisibleAsync();
+
+        var pause = page.GetByTestId("pause");
+        await pause.ClickAsync();
+        await Assertions.Expect(pause).ToHaveTextAsync("Resume");
+        await Assertions.Expect(page.GetByTestId("paused")).ToHaveTextAsync("Paused");
+        var second = telemetry.EmitBookChange(origin: 2, version: 1_967_432_190_001_154, book: "Emma by Jane Austen");
+
+        // The store has it (the API answers with it), the page says so, and the list stays as it was.
+        await Assertions.Expect(page.GetByTestId("paused")).ToHaveTextAsync("Paused: new traces have arrived");
+        using var api = new HttpClient { BaseAddress = new Uri(dashboard.FrontendUrl), Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Contains(second, await api.GetStringAsync("/api/telemetry/traces"));
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await BrowserFixture.ScreenshotAsync(page, "traces-paused", output);
+
+        await pause.ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[data-trace-id='{second}']")).ToBeVisibleAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("paused")).ToHaveCountAsync(0);
+
+        // Live again: the next trace appears without another click.
+        var third = telemetry.EmitBookChange(origin: 3, version: 1_967_432_190_001_155, book: "Ulysses by James Joyce");
+        await Assertions.Expect(page.Locator($"tr[data-trace-id='{third}']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task StructuredLogs_FilterByLevelAndText_ShowsOnlyMatchingEntries()
     {
         await using var dashboard = await DashboardTestHost.StartAsync(output);

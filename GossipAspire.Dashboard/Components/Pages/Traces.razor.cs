@@ -12,6 +12,8 @@ public partial class Traces : IDisposable
     private IReadOnlyList<string> _resourceNames = [];
     private TimeSpan _longest;
     private Subscription? _subscription;
+    private bool _paused;
+    private bool _arrivedWhilePaused;
 
     [SupplyParameterFromQuery]
     public string? Resource { get; set; }
@@ -32,7 +34,16 @@ public partial class Traces : IDisposable
     {
         _subscription = Repository.Subscribe(TelemetryKind.Traces, () => InvokeAsync(() =>
         {
-            Load();
+            // Paused, the list holds still (rows do not move under the pointer); it only says that more came.
+            if (_paused)
+            {
+                _arrivedWhilePaused = true;
+            }
+            else
+            {
+                Load();
+            }
+
             StateHasChanged();
         }));
     }
@@ -49,6 +60,16 @@ public partial class Traces : IDisposable
             MinDuration: minDuration,
             Limit: PageSize));
         _longest = _traces.Items.Count == 0 ? TimeSpan.Zero : _traces.Items.Max(t => t.Duration);
+    }
+
+    private void TogglePause()
+    {
+        _paused = !_paused;
+        _arrivedWhilePaused = false;
+        if (!_paused)
+        {
+            Load();
+        }
     }
 
     private string DurationWidth(OtlpTraceSnapshot trace) =>
