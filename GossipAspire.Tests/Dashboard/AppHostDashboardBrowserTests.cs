@@ -29,17 +29,9 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
     [Fact]
     public async Task ResourcesPage_ListsTheTenRunningNodes_WithTheirUrlsAndPids()
     {
-        using var cts = new CancellationTokenSource(s_testTimeout);
-        await using var builder = await AppHostDashboard.CreateBuilderAsync(output, cts.Token);
-        await using var app = await builder.BuildAsync(cts.Token);
-        using var nodes = new GossipNodes(app, output, AppHostDashboard.NodeCount);
-        IPage? page = null;
-        try
+        await WithHealthyClusterAsync(async (app, nodes, logIn, ct) =>
         {
-            await app.StartAsync(cts.Token);
-            await AppHostDashboard.WaitHealthyAsync(app, nodes, cts.Token);
-
-            page = await AppHostDashboard.LogInAsync(browser, app);
+            var page = await logIn();
 
             var rows = page.GetByTestId("resources").Locator("tbody tr");
             await Assertions.Expect(rows).ToHaveCountAsync(AppHostDashboard.NodeCount, s_countOptions);
@@ -67,34 +59,22 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             var dashboardLines = app.Services.GetRequiredService<ResourceLoggerService>().GetBufferedLines(AppHostDashboard.DashboardResource);
             Assert.Contains(dashboardLines, l => l.Content.Contains("Now listening on", StringComparison.Ordinal));
             Assert.DoesNotContain(dashboardLines, l => l.Content.Contains("Request finished", StringComparison.Ordinal));
-        }
-        finally
-        {
-            await CloseAsync(page);
-            await app.StopAsync(CancellationToken.None);
-        }
+        });
     }
 
     [Fact]
     public async Task ResourcesPage_RestartButton_RestartsTheNode_WithANewPid()
     {
-        using var cts = new CancellationTokenSource(s_testTimeout);
-        await using var builder = await AppHostDashboard.CreateBuilderAsync(output, cts.Token);
-        await using var app = await builder.BuildAsync(cts.Token);
-        using var nodes = new GossipNodes(app, output, AppHostDashboard.NodeCount);
-        IPage? page = null;
-        try
+        await WithHealthyClusterAsync(async (app, nodes, logIn, ct) =>
         {
-            await app.StartAsync(cts.Token);
-            await AppHostDashboard.WaitHealthyAsync(app, nodes, cts.Token);
             Assert.True(app.ResourceNotifications.TryGetCurrentState("node-3", out var before));
             var oldPid = before.Snapshot.Pid!.Value.ToString(CultureInfo.InvariantCulture);
-            page = await AppHostDashboard.LogInAsync(browser, app);
+            var page = await logIn();
             var row = page.Locator("tr[data-resource='node-3']");
             await Assertions.Expect(row.Locator("td").Nth(5)).ToHaveTextAsync(oldPid, s_textOptions);
 
             // What the AppHost goes through, watched from its side while the button is pressed.
-            var states = WatchStatesUntilRestartedAsync(app, "node-3", cts.Token);
+            var states = WatchStatesUntilRestartedAsync(app, "node-3", ct);
             await row.Locator("[data-command='restart']").ClickAsync();
 
             await Assertions.Expect(page.GetByTestId("command-result")).ToContainTextAsync("restart node-3: done", s_containsOptions);
@@ -112,34 +92,22 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             // The other nine were left alone.
             await Assertions.Expect(page.GetByTestId("resources").Locator("tbody tr td:nth-child(8)", new() { HasTextRegex = new("^0$") })).ToHaveCountAsync(9, s_countOptions);
             await BrowserFixture.ScreenshotAsync(page, "apphost-resources-restarted", output);
-        }
-        finally
-        {
-            await CloseAsync(page);
-            await app.StopAsync(CancellationToken.None);
-        }
+        });
     }
 
     [Fact]
     public async Task Traces_APickPropagatingAcrossTheCluster_OpensInTheWaterfallWithSpansFromAtLeastFiveNodes()
     {
-        using var cts = new CancellationTokenSource(s_testTimeout);
-        await using var builder = await AppHostDashboard.CreateBuilderAsync(output, cts.Token);
-        await using var app = await builder.BuildAsync(cts.Token);
-        using var nodes = new GossipNodes(app, output, AppHostDashboard.NodeCount);
-        using var api = AppHostDashboard.CreateApiClient(app);
-        IPage? page = null;
-        try
+        await WithHealthyClusterAsync(async (app, nodes, logIn, ct) =>
         {
-            await app.StartAsync(cts.Token);
-            await AppHostDashboard.WaitHealthyAsync(app, nodes, cts.Token);
-            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
-            page = await AppHostDashboard.LogInAsync(browser, app);
+            using var api = AppHostDashboard.CreateApiClient(app);
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, ct);
+            var page = await logIn();
             await BrowserFixture.GotoAsync(page, AppHostDashboard.FrontendUrl(app) + "/traces");
 
             const string Book = "Middlemarch by George Eliot";
-            var pick = await nodes.PickAsync("node-1", Book, cts.Token);
-            await nodes.WaitForPickAsync("node-1", pick, nodes.Except("node-1"), TimeSpan.FromSeconds(30), cts.Token);
+            var pick = await nodes.PickAsync("node-1", Book, ct);
+            await nodes.WaitForPickAsync("node-1", pick, nodes.Except("node-1"), TimeSpan.FromSeconds(30), ct);
 
             // The change's trace, found through the JSON API by its root span, once spans from five nodes are in.
             string? traceId = null;
@@ -158,7 +126,7 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
                     return nodesInTrace >= 5 ? null : $"gossip spans from {nodesInTrace} nodes";
                 },
                 TimeSpan.FromSeconds(60),
-                cts.Token);
+                ct);
             output.WriteLine($"trace {traceId}: gossip spans from {nodesInTrace} nodes");
 
             // It shows up in the open Traces page without a reload.
@@ -197,28 +165,16 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             await Assertions.Expect(page.GetByTestId("origin")).ToHaveTextAsync(nodes.IdOf("node-1"), s_textOptions);
             Assert.True(int.Parse(await page.GetByTestId("nodes-reached").InnerTextAsync(), CultureInfo.InvariantCulture) >= 5);
             await BrowserFixture.ScreenshotAsync(page, "apphost-propagation", output);
-        }
-        finally
-        {
-            await CloseAsync(page);
-            await app.StopAsync(CancellationToken.None);
-        }
+        });
     }
 
     [Fact]
     public async Task GossipPage_WithRealNodes_MatrixConvergesToAllFresh_AndFollowsANewPick()
     {
-        using var cts = new CancellationTokenSource(s_testTimeout);
-        await using var builder = await AppHostDashboard.CreateBuilderAsync(output, cts.Token);
-        await using var app = await builder.BuildAsync(cts.Token);
-        using var nodes = new GossipNodes(app, output, AppHostDashboard.NodeCount);
-        IPage? page = null;
-        try
+        await WithHealthyClusterAsync(async (app, nodes, logIn, ct) =>
         {
-            await app.StartAsync(cts.Token);
-            await AppHostDashboard.WaitHealthyAsync(app, nodes, cts.Token);
             var healthy = Stopwatch.GetTimestamp();
-            page = await AppHostDashboard.LogInAsync(browser, app);
+            var page = await logIn();
 
             await BrowserFixture.GotoAsync(page, AppHostDashboard.FrontendUrl(app) + "/gossip");
 
@@ -236,10 +192,10 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             var rows = await matrix.Locator("tbody th").AllInnerTextsAsync();
             Assert.Equal(names, rows.Select(label => label.Split(' ')[0]));
             // The page agrees with the nodes themselves.
-            Assert.Null(await nodes.DisagreementAsync(nodes.Names, nodes.Names, cts.Token));
+            Assert.Null(await nodes.DisagreementAsync(nodes.Names, nodes.Names, ct));
 
             // A new pick: node-2's column shows the new version in every row once it has spread.
-            var pick = await nodes.PickAsync("node-2", "Kim by Rudyard Kipling", cts.Token);
+            var pick = await nodes.PickAsync("node-2", "Kim by Rudyard Kipling", ct);
             var picked = Stopwatch.GetTimestamp();
             var id = nodes.IdOf("node-2");
             await Assertions.Expect(matrix.Locator($"td[title*='holds {id} v{pick.Version} ']")).ToHaveCountAsync(AppHostDashboard.NodeCount, s_countOptions);
@@ -250,15 +206,10 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
 
             // Ten nodes polled every second for all that time, and not one of those polls became a trace.
             using var api = AppHostDashboard.CreateApiClient(app);
-            using var traces = JsonDocument.Parse(await api.GetStringAsync("/api/telemetry/traces?limit=1000", cts.Token));
+            using var traces = JsonDocument.Parse(await api.GetStringAsync("/api/telemetry/traces?limit=1000", ct));
             Assert.Contains(traces.RootElement.EnumerateArray(), t => t.GetProperty("name").GetString() == "gossip pick");
             Assert.DoesNotContain(traces.RootElement.EnumerateArray(), t => t.GetProperty("name").GetString()!.Contains("/state", StringComparison.Ordinal));
-        }
-        finally
-        {
-            await CloseAsync(page);
-            await app.StopAsync(CancellationToken.None);
-        }
+        });
     }
 
     /// <summary>The resource's states, from its current one until it is running and healthy after one restart, each change once.</summary>
@@ -318,11 +269,31 @@ public sealed class AppHostDashboardBrowserTests(BrowserFixture browser, ITestOu
             .Count();
     }
 
-    private static async Task CloseAsync(IPage? page)
+    /// <summary>
+    /// The frame of every test here: its own AppHost with the dashboard and ten nodes, started and healthy; then the
+    /// test, which logs in when it is ready to (<c>logIn</c>); then, in any case, the page closed and the app stopped.
+    /// </summary>
+    private async Task WithHealthyClusterAsync(Func<DistributedApplication, GossipNodes, Func<Task<IPage>>, CancellationToken, Task> test)
     {
-        if (page is not null)
+        using var cts = new CancellationTokenSource(s_testTimeout);
+        await using var builder = await AppHostDashboard.CreateBuilderAsync(output, cts.Token);
+        await using var app = await builder.BuildAsync(cts.Token);
+        using var nodes = new GossipNodes(app, output, AppHostDashboard.NodeCount);
+        IPage? page = null;
+        try
         {
-            await page.Context.CloseAsync();
+            await app.StartAsync(cts.Token);
+            await AppHostDashboard.WaitHealthyAsync(app, nodes, cts.Token);
+            await test(app, nodes, async () => page = await AppHostDashboard.LogInAsync(browser, app), cts.Token);
+        }
+        finally
+        {
+            if (page is not null)
+            {
+                await page.Context.CloseAsync();
+            }
+
+            await app.StopAsync(CancellationToken.None);
         }
     }
 }

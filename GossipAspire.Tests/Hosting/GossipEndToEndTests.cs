@@ -11,7 +11,6 @@ namespace GossipAspire.Tests.Hosting;
 /// Nodes pick only when told (<c>--pick-interval</c> of an hour), so every expected version is known. The
 /// deadlines are generous waits, not measurements: the machine is small and shared.
 /// </summary>
-// One ten-node cluster at a time with the browser tests' own: three at once starved two cores past every deadline.
 [Collection(ProcessCollection.Name)]
 public sealed class GossipEndToEndTests(ITestOutputHelper output)
 {
@@ -26,19 +25,11 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task TenNodes_AfterStart_EveryWorldHoldsEveryOriginAtItsOwnVersion()
     {
-        using var cts = new CancellationTokenSource(s_testTimeout);
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
-        builder.Services.AddLoggingToTestOutput(output);
-        await using var app = await builder.BuildAsync(cts.Token);
-        using var nodes = new GossipNodes(app, output, NodeCount);
-        try
+        await WithHealthyClusterAsync(async (_, nodes, ct) =>
         {
-            await app.StartAsync(cts.Token);
-            await nodes.WaitAllHealthyAsync(cts.Token);
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, ct);
 
-            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
-
-            var states = await nodes.GetStatesAsync(nodes.Names, cts.Token);
+            var states = await nodes.GetStatesAsync(nodes.Names, ct);
             foreach (var (name, state) in states)
             {
                 Assert.Equal(nodes.IdOf(name), state.Id);
@@ -50,65 +41,43 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
 
             // Ten nodes, ten different ids: the agreement is about ten distinct origins.
             Assert.Equal(NodeCount, states.Values.Select(s => s.Id).Distinct().Count());
-        }
-        finally
-        {
-            await app.StopAsync(CancellationToken.None);
-        }
+        });
     }
 
     [Fact]
     public async Task Pick_AtOneNode_WithAChosenBook_ReachesTheOtherNine()
     {
-        using var cts = new CancellationTokenSource(s_testTimeout);
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
-        builder.Services.AddLoggingToTestOutput(output);
-        await using var app = await builder.BuildAsync(cts.Token);
-        using var nodes = new GossipNodes(app, output, NodeCount);
-        try
+        await WithHealthyClusterAsync(async (_, nodes, ct) =>
         {
-            await app.StartAsync(cts.Token);
-            await nodes.WaitAllHealthyAsync(cts.Token);
-            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
-            var before = await nodes.GetStateAsync("node-4", cts.Token);
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, ct);
+            var before = await nodes.GetStateAsync("node-4", ct);
             var book = before.Book == "Kim by Rudyard Kipling" ? "Emma by Jane Austen" : "Kim by Rudyard Kipling";
 
-            var pick = await nodes.PickAsync("node-4", book, cts.Token);
+            var pick = await nodes.PickAsync("node-4", book, ct);
 
             Assert.Equal(book, pick.Book);
             Assert.True(pick.Version > before.Version, $"the pick's version {pick.Version} is not above the node's previous {before.Version}");
-            var after = await nodes.GetStateAsync("node-4", cts.Token);
+            var after = await nodes.GetStateAsync("node-4", ct);
             Assert.Equal((pick.Version, book), (after.Version, after.Book));
-            await nodes.WaitForPickAsync("node-4", pick, nodes.Except("node-4"), s_spread, cts.Token);
-        }
-        finally
-        {
-            await app.StopAsync(CancellationToken.None);
-        }
+            await nodes.WaitForPickAsync("node-4", pick, nodes.Except("node-4"), s_spread, ct);
+        });
     }
 
     [Fact]
     public async Task StoppedNode_IsDroppedByItsPeers_TheOthersKeepConverging_AndItRejoinsWhenStarted()
     {
-        using var cts = new CancellationTokenSource(s_testTimeout);
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
-        builder.Services.AddLoggingToTestOutput(output);
-        await using var app = await builder.BuildAsync(cts.Token);
-        using var nodes = new GossipNodes(app, output, NodeCount);
-        try
+        await WithHealthyClusterAsync(async (app, nodes, ct) =>
         {
-            await app.StartAsync(cts.Token);
-            await nodes.WaitAllHealthyAsync(cts.Token);
-            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, ct);
             var stoppedId = nodes.IdOf("node-7");
             var live = nodes.Except("node-7");
-            var knewIt = (await nodes.GetStatesAsync(live, cts.Token)).Where(s => s.Value.Peers.Contains(stoppedId)).Select(s => s.Key).ToArray();
+            var knewIt = (await nodes.GetStatesAsync(live, ct)).Where(s => s.Value.Peers.Contains(stoppedId)).Select(s => s.Key).ToArray();
             Assert.NotEmpty(knewIt);
             output.WriteLine($"before the stop, {string.Join(", ", knewIt)} list node-7 ({stoppedId}) as a peer");
 
-            var stop = await app.ResourceCommands.ExecuteCommandAsync("node-7", KnownResourceCommands.StopCommand, cts.Token);
+            var stop = await app.ResourceCommands.ExecuteCommandAsync("node-7", KnownResourceCommands.StopCommand, ct);
             Assert.True(stop.Success, stop.ErrorMessage);
-            await app.ResourceNotifications.WaitForResourceAsync("node-7", KnownResourceStates.TerminalStates, cts.Token);
+            await app.ResourceNotifications.WaitForResourceAsync("node-7", KnownResourceStates.TerminalStates, ct);
 
             // A node notices a dead peer only by sending to it, so keep the gossip going (one pick a second, each
             // from the next live node) until no live node lists node-7 any more.
@@ -123,30 +92,65 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
                     return stillListing.Length == 0 ? null : $"{string.Join(", ", stillListing)} still list {stoppedId}";
                 },
                 s_peerDropped,
-                cts.Token);
+                ct);
 
             // The other nine go on: a new pick reaches them all, and they agree on each other.
-            var pick = await nodes.PickAsync("node-2", "Middlemarch by George Eliot", cts.Token);
-            await nodes.WaitForPickAsync("node-2", pick, nodes.Except("node-2", "node-7"), s_spread, cts.Token);
-            await nodes.WaitConvergedAsync(live, live, s_convergence, cts.Token);
-            Assert.All((await nodes.GetStatesAsync(live, cts.Token)).Values, s => Assert.DoesNotContain(stoppedId, s.Peers));
+            var pick = await nodes.PickAsync("node-2", "Middlemarch by George Eliot", ct);
+            await nodes.WaitForPickAsync("node-2", pick, nodes.Except("node-2", "node-7"), s_spread, ct);
+            await nodes.WaitConvergedAsync(live, live, s_convergence, ct);
+            Assert.All((await nodes.GetStatesAsync(live, ct)).Values, s => Assert.DoesNotContain(stoppedId, s.Peers));
 
             // Started again, it joins through its seed, catches up, and its next pick reaches everyone.
-            var start = await app.ResourceCommands.ExecuteCommandAsync("node-7", KnownResourceCommands.StartCommand, cts.Token);
+            var start = await app.ResourceCommands.ExecuteCommandAsync("node-7", KnownResourceCommands.StartCommand, ct);
             Assert.True(start.Success, start.ErrorMessage);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("node-7", cts.Token);
-            await nodes.WaitConvergedAsync(["node-7"], nodes.Names, s_convergence, cts.Token);
-            var rejoined = await nodes.PickAsync("node-7", "Emma by Jane Austen", cts.Token);
-            await nodes.WaitForPickAsync("node-7", rejoined, live, s_spread, cts.Token);
-        }
-        finally
-        {
-            await app.StopAsync(CancellationToken.None);
-        }
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("node-7", ct);
+            await nodes.WaitConvergedAsync(["node-7"], nodes.Names, s_convergence, ct);
+            var rejoined = await nodes.PickAsync("node-7", "Emma by Jane Austen", ct);
+            await nodes.WaitForPickAsync("node-7", rejoined, live, s_spread, ct);
+        });
     }
 
     [Fact]
     public async Task RestartedNode_CatchesUp_AndItsNewPickWinsEverywhere()
+    {
+        await WithHealthyClusterAsync(async (app, nodes, ct) =>
+        {
+            // Some history the restarted node cannot have seen: picks at three others, spread everywhere.
+            foreach (var name in (string[])["node-1", "node-6", "node-9"])
+            {
+                await nodes.PickAsync(name, book: null, ct);
+            }
+
+            var beforePick = await nodes.PickAsync("node-5", "Kim by Rudyard Kipling", ct);
+            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, ct);
+            Assert.True(app.ResourceNotifications.TryGetCurrentState("node-5", out var running));
+
+            var restart = await app.ResourceCommands.ExecuteCommandAsync("node-5", KnownResourceCommands.RestartCommand, ct);
+
+            Assert.True(restart.Success, restart.ErrorMessage);
+            var restarted = await app.ResourceNotifications.WaitForResourceAsync(
+                "node-5",
+                e => e.Snapshot is { RestartCount: 1, State.Text: KnownResourceStates.Running, HealthStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy },
+                ct);
+            Assert.NotEqual(running.Snapshot.Pid, restarted.Snapshot.Pid);
+
+            // Nothing new was picked anywhere: what node-5 holds of the others it learned after its restart.
+            await nodes.WaitConvergedAsync(["node-5"], nodes.Except("node-5"), s_convergence, ct);
+            var state = await nodes.GetStateAsync("node-5", ct);
+            Assert.NotEmpty(state.Peers);
+
+            var pick = await nodes.PickAsync("node-5", "Middlemarch by George Eliot", ct);
+
+            Assert.True(pick.Version > beforePick.Version, $"after the restart node-5 picked at version {pick.Version}, not above its earlier {beforePick.Version}");
+            await nodes.WaitForPickAsync("node-5", pick, nodes.Except("node-5"), s_spread, ct);
+        });
+    }
+
+    /// <summary>
+    /// The frame of every test here: its own AppHost (ten nodes that pick only when told to), started and healthy;
+    /// then the test; then a stop in any case, so no node outlives the test.
+    /// </summary>
+    private async Task WithHealthyClusterAsync(Func<DistributedApplication, GossipNodes, CancellationToken, Task> test)
     {
         using var cts = new CancellationTokenSource(s_testTimeout);
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
@@ -157,34 +161,7 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
         {
             await app.StartAsync(cts.Token);
             await nodes.WaitAllHealthyAsync(cts.Token);
-            // Some history the restarted node cannot have seen: picks at three others, spread everywhere.
-            foreach (var name in (string[])["node-1", "node-6", "node-9"])
-            {
-                await nodes.PickAsync(name, book: null, cts.Token);
-            }
-
-            var beforePick = await nodes.PickAsync("node-5", "Kim by Rudyard Kipling", cts.Token);
-            await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, cts.Token);
-            Assert.True(app.ResourceNotifications.TryGetCurrentState("node-5", out var running));
-
-            var restart = await app.ResourceCommands.ExecuteCommandAsync("node-5", KnownResourceCommands.RestartCommand, cts.Token);
-
-            Assert.True(restart.Success, restart.ErrorMessage);
-            var restarted = await app.ResourceNotifications.WaitForResourceAsync(
-                "node-5",
-                e => e.Snapshot is { RestartCount: 1, State.Text: KnownResourceStates.Running, HealthStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy },
-                cts.Token);
-            Assert.NotEqual(running.Snapshot.Pid, restarted.Snapshot.Pid);
-
-            // Nothing new was picked anywhere: what node-5 holds of the others it learned after its restart.
-            await nodes.WaitConvergedAsync(["node-5"], nodes.Except("node-5"), s_convergence, cts.Token);
-            var state = await nodes.GetStateAsync("node-5", cts.Token);
-            Assert.NotEmpty(state.Peers);
-
-            var pick = await nodes.PickAsync("node-5", "Middlemarch by George Eliot", cts.Token);
-
-            Assert.True(pick.Version > beforePick.Version, $"after the restart node-5 picked at version {pick.Version}, not above its earlier {beforePick.Version}");
-            await nodes.WaitForPickAsync("node-5", pick, nodes.Except("node-5"), s_spread, cts.Token);
+            await test(app, nodes, cts.Token);
         }
         finally
         {
