@@ -1,42 +1,14 @@
 using GossipAspire.Dashboard.Gossip;
 using GossipAspire.Dashboard.Otlp.Model;
-using GossipAspire.Dashboard.Otlp.Storage;
-using Microsoft.AspNetCore.Components;
 
 namespace GossipAspire.Dashboard.Components.Pages;
 
-public partial class Propagation : IDisposable
+public partial class Propagation
 {
-    private OtlpTraceSnapshot? _trace;
     private PropagationTree? _tree;
-    private Subscription? _subscription;
 
-    [Parameter]
-    public required string TraceId { get; set; }
-
-    [Inject]
-    public required TelemetryRepository Repository { get; init; }
-
-    protected override void OnInitialized()
-    {
-        _subscription = Repository.Subscribe(TelemetryKind.Traces, () => InvokeAsync(() =>
-        {
-            var latest = Repository.GetTrace(TraceId.ToLowerInvariant());
-            if (latest?.Version != _trace?.Version)
-            {
-                Load(latest);
-                StateHasChanged();
-            }
-        }));
-    }
-
-    protected override void OnParametersSet() => Load(Repository.GetTrace(TraceId.ToLowerInvariant()));
-
-    private void Load(OtlpTraceSnapshot? trace)
-    {
-        _trace = trace;
+    protected override void OnTraceLoaded(OtlpTraceSnapshot? trace) =>
         _tree = trace is null ? null : PropagationTree.Build(trace);
-    }
 
     private static int Depth(PropagationHop hop)
     {
@@ -48,6 +20,4 @@ public partial class Propagation : IDisposable
 
         return depth;
     }
-
-    public void Dispose() => _subscription?.Dispose();
 }

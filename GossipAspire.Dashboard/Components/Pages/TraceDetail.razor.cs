@@ -1,43 +1,17 @@
 using System.Globalization;
 using GossipAspire.Dashboard.Gossip;
 using GossipAspire.Dashboard.Otlp.Model;
-using GossipAspire.Dashboard.Otlp.Storage;
-using Microsoft.AspNetCore.Components;
 
 namespace GossipAspire.Dashboard.Components.Pages;
 
-public partial class TraceDetail : IDisposable
+public partial class TraceDetail
 {
-    private OtlpTraceSnapshot? _trace;
     private List<(OtlpSpan Span, int Depth)> _rows = [];
     private OtlpSpan? _selected;
     private bool _isGossip;
-    private Subscription? _subscription;
 
-    [Parameter]
-    public required string TraceId { get; set; }
-
-    [Inject]
-    public required TelemetryRepository Repository { get; init; }
-
-    protected override void OnInitialized()
+    protected override void OnTraceLoaded(OtlpTraceSnapshot? trace)
     {
-        _subscription = Repository.Subscribe(TelemetryKind.Traces, () => InvokeAsync(() =>
-        {
-            var latest = Repository.GetTrace(TraceId.ToLowerInvariant());
-            if (latest?.Version != _trace?.Version)
-            {
-                Load(latest);
-                StateHasChanged();
-            }
-        }));
-    }
-
-    protected override void OnParametersSet() => Load(Repository.GetTrace(TraceId.ToLowerInvariant()));
-
-    private void Load(OtlpTraceSnapshot? trace)
-    {
-        _trace = trace;
         _rows = trace is null ? [] : Order(trace);
         _isGossip = trace is not null && trace.Spans.Any(PropagationTree.IsGossipSpan);
         if (_selected is not null && trace is not null)
@@ -70,10 +44,8 @@ public partial class TraceDetail : IDisposable
     }
 
     private string Percent(TimeSpan offset) =>
-        (_trace is null || _trace.Duration <= TimeSpan.Zero ? 0 : offset / _trace.Duration * 100).ToString("0.###", CultureInfo.InvariantCulture);
+        (Trace is null || Trace.Duration <= TimeSpan.Zero ? 0 : offset / Trace.Duration * 100).ToString("0.###", CultureInfo.InvariantCulture);
 
     private string Width(OtlpSpan span) =>
-        (_trace is null || _trace.Duration <= TimeSpan.Zero ? 100 : Math.Max(0.3, span.Duration / _trace.Duration * 100)).ToString("0.###", CultureInfo.InvariantCulture);
-
-    public void Dispose() => _subscription?.Dispose();
+        (Trace is null || Trace.Duration <= TimeSpan.Zero ? 100 : Math.Max(0.3, span.Duration / Trace.Duration * 100)).ToString("0.###", CultureInfo.InvariantCulture);
 }
