@@ -80,8 +80,11 @@ internal sealed class ProcessSpecFactory(HostingSettings settings, ILogger logge
         environment["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EXCEPTION_LOG_ATTRIBUTES"] = "true";
         environment["OTEL_DOTNET_EXPERIMENTAL_OTLP_EMIT_EVENT_LOG_ATTRIBUTES"] = "true";
 
-        // Not OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=in_memory, which Aspire sets: with the dashboard gone, it holds
-        // every process's shutdown for the exporter's 10 s timeout, so stopping a node would end in SIGKILL.
+        // As Aspire does: retry an export that failed for a transient reason. Nodes and the dashboard start
+        // together, and a node's first pick can be exported while the dashboard is still starting; without a retry
+        // that pick's root span was lost and its trace broke in two. (The price: if the dashboard is gone before a
+        // node stops, the node's last flush retries until the graceful stop timeout ends it.)
+        environment["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"] = "in_memory";
         if (settings.OtlpEndpointUrl is { } endpoint)
         {
             environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint;

@@ -47,6 +47,7 @@ public sealed class ProjectResourceTests(ITestOutputHelper output)
             Assert.Equal("1000", environment["OTEL_BSP_SCHEDULE_DELAY"]);
             Assert.Equal("1000", environment["OTEL_BLRP_SCHEDULE_DELAY"]);
             Assert.Equal("1000", environment["OTEL_METRIC_EXPORT_INTERVAL"]);
+            Assert.Equal("in_memory", environment["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"]);
             Assert.False(environment.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"), "no dashboard, no collector: nothing to export to");
 
             // The built output runs under dotnet; nothing is built or `dotnet run` at launch.
