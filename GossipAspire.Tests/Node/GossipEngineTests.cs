@@ -285,8 +285,7 @@ public sealed class GossipEngineTests : IDisposable
         Assert.False(join.IsCompleted);
 
         _network.Down.Remove("5001");
-        await _network.SettleAsync(TimeSpan.FromSeconds(3));
-        await join.WaitAsync(TimeSpan.FromSeconds(10));
+        await _network.SettleAsync(TimeSpan.FromSeconds(3), until: join);
 
         Assert.Contains("5001", joiner.Peers);
         Assert.Contains("5002", _network["5001"].Peers);

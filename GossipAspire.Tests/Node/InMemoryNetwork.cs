@@ -66,8 +66,14 @@ public sealed class InMemoryNetwork : IDisposable
         }
     }
 
-    /// <summary>Advances fake time in small steps so retries and backoffs run, and waits for requests in flight.</summary>
-    public async Task SettleAsync(TimeSpan span)
+    /// <summary>
+    /// Advances fake time in small steps so retries and backoffs run, and waits for requests in flight. On a busy
+    /// machine a request can reach its retry delay only after the steps have all been taken (they cost no real
+    /// time); such a request would wait forever on a clock nobody moves, so while any is still in flight, fake time
+    /// goes on moving in the same steps. On a quiet machine nothing is in flight by then and this changes nothing.
+    /// <paramref name="until"/> is more work to wait for in the same way (a join that retries its seed).
+    /// </summary>
+    public async Task SettleAsync(TimeSpan span, Task? until = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var step = TimeSpan.FromMilliseconds(50);
@@ -77,10 +83,13 @@ public sealed class InMemoryNetwork : IDisposable
             await Task.Yield();
         }
 
-        foreach (var node in _nodes.Values)
+        var idle = Task.WhenAll([.. _nodes.Values.Select(node => node.WhenIdleAsync(timeout.Token)), (until ?? Task.CompletedTask).WaitAsync(timeout.Token)]);
+        while (await Task.WhenAny(idle, Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token)) != idle)
         {
-            await node.WhenIdleAsync(timeout.Token);
+            Time.Advance(step);
         }
+
+        await idle;
     }
 
     public long TotalRequests => _nodes.Values.Sum(n => n.Stats.RequestsSent);
