@@ -25,6 +25,11 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan? PickInterval { get; set; }
 
+    /// <summary>Where <c>node-k</c> listens (its id is the port).</summary>
+    public int PortOf(int k) => BasePort + k - 1;
+
+    public string BaseUrl(int k) => $"http://localhost:{PortOf(k)}";
+
     /// <summary>Reads and validates the options; every problem is reported at once.</summary>
     public static ClusterOptions FromConfiguration(IConfiguration configuration)
     {

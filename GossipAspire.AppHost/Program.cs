@@ -10,9 +10,19 @@ var cluster = ClusterOptions.FromConfiguration(builder.Configuration);
 IResourceBuilder<ProjectResource>? previous = null;
 for (var k = 1; k <= cluster.Nodes; k++)
 {
+    // Not proxied: a node's id is the port it listens on, and its peers dial that port.
     var node = builder.AddProject<Projects.GossipAspire_Node>($"node-{k}")
-        .WithHttpEndpoint(port: cluster.BasePort + k - 1, name: "http")
-        .WithHttpHealthCheck("/health");
+        .WithHttpEndpoint(port: cluster.BasePort + k - 1, name: "http", isProxied: false)
+        .WithDirectLaunch()
+        .WithHttpHealthCheck("/health")
+        .WithHttpCommand("/pick/", "Pick a book now", commandOptions: new HttpCommandOptions
+        {
+            Method = HttpMethod.Post,
+            Description = "The node picks a new book now and spreads it, as its timer would",
+            IconName = "BookOpen",
+            IsHighlighted = true,
+        });
+    node.WithUrl($"{node.GetEndpoint("http")}/state/", "/state/");
 
     if (cluster.PickInterval is { } pickInterval)
     {
@@ -21,7 +31,7 @@ for (var k = 1; k <= cluster.Nodes; k++)
 
     if (previous is not null)
     {
-        node.WithReference(previous)
+        node.WithReference(previous.GetEndpoint("http"))
             .WithEnvironment("Gossip__Seed", previous.GetEndpoint("http"));
     }
 
@@ -31,8 +41,7 @@ for (var k = 1; k <= cluster.Nodes; k++)
 builder.Build().Run();
 
 /// <summary>
-/// Internal on purpose: the ASP.NET Core analyzers (which come with the hosting layer) would make a top-level
-/// Program public, and the test project, which references both the AppHost and the node, would then see two
+/// Internal on purpose: the test project references both the AppHost and the node, and would otherwise see two
 /// public Program types. Tests reach this entry point through Projects.GossipAspire_AppHost.
 /// </summary>
 internal sealed partial class Program;
