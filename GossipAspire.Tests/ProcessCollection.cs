@@ -1,4 +1,4 @@
-using GossipAspire.Tests.Dashboard;
+using GossipAspire.Tests.AppHost;
 
 namespace GossipAspire.Tests;
 

@@ -73,6 +73,43 @@ public sealed class NodeProcess : IAsyncDisposable
         return [.. ports];
     }
 
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive ports that no other test of this run has taken and nothing
+    /// listens on now, for an AppHost whose node-k listens on base + k - 1.
+    /// </summary>
+    public static int FreePortRange(int count)
+    {
+        while (true)
+        {
+            var first = Random.Shared.Next(33_000, 39_000 - count);
+            var range = Enumerable.Range(first, count).ToArray();
+            if (range.Any(s_taken.ContainsKey) || !range.All(IsFree))
+            {
+                continue;
+            }
+
+            if (range.All(p => s_taken.TryAdd(p, true)))
+            {
+                return first;
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            probe.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     public static NodeProcess Start(ITestOutputHelper output, int port, params string[] arguments) =>
         Start(output, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments], port);
 

@@ -6,7 +6,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Xunit.Abstractions;
 
-namespace GossipAspire.Tests.Hosting;
+namespace GossipAspire.Tests.AppHost;
 
 /// <summary>
 /// The gossip nodes of a running AppHost as a tool sees them (docs/PROTOCOL.md section 6): each node's
@@ -31,6 +31,16 @@ internal sealed class GossipNodes(DistributedApplication app, ITestOutputHelper 
     public string IdOf(string name) => app.GetEndpoint(name).Port.ToString(CultureInfo.InvariantCulture);
 
     public IReadOnlyList<string> Except(params string[] names) => [.. Names.Except(names)];
+
+    /// <summary>The process id Aspire reports for a running project resource (its <c>executable.pid</c> property).</summary>
+    public static int? Pid(Aspire.Hosting.ApplicationModel.CustomResourceSnapshot snapshot) =>
+        snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
+        {
+            int pid => pid,
+            long pid => (int)pid,
+            string text when int.TryParse(text, CultureInfo.InvariantCulture, out var pid) => pid,
+            _ => null,
+        };
 
     public async Task WaitAllHealthyAsync(CancellationToken cancellationToken)
     {

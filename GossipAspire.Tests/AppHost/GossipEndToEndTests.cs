@@ -1,9 +1,8 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using Xunit.Abstractions;
 
-namespace GossipAspire.Tests.Hosting;
+namespace GossipAspire.Tests.AppHost;
 
 /// <summary>
 /// The gossip itself, end to end: the real AppHost <c>Program</c> runs its ten real nodes (free ports, console
@@ -16,7 +15,6 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
 {
     private const int NodeCount = 10;
 
-    private static readonly string[] s_args = ["--nodes", "10", "--pick-interval", "01:00:00"];
     private static readonly TimeSpan s_testTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan s_convergence = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_spread = TimeSpan.FromSeconds(30);
@@ -76,7 +74,7 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
             output.WriteLine($"before the stop, {string.Join(", ", knewIt)} list node-7 ({stoppedId}) as a peer");
 
             var stop = await app.ResourceCommands.ExecuteCommandAsync("node-7", KnownResourceCommands.StopCommand, ct);
-            Assert.True(stop.Success, stop.ErrorMessage);
+            Assert.True(stop.Success, stop.Message);
             await app.ResourceNotifications.WaitForResourceAsync("node-7", KnownResourceStates.TerminalStates, ct);
 
             // A node notices a dead peer only by sending to it, so keep the gossip going (one pick a second, each
@@ -102,7 +100,7 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
 
             // Started again, it joins through its seed, catches up, and its next pick reaches everyone.
             var start = await app.ResourceCommands.ExecuteCommandAsync("node-7", KnownResourceCommands.StartCommand, ct);
-            Assert.True(start.Success, start.ErrorMessage);
+            Assert.True(start.Success, start.Message);
             await app.ResourceNotifications.WaitForResourceHealthyAsync("node-7", ct);
             await nodes.WaitConvergedAsync(["node-7"], nodes.Names, s_convergence, ct);
             var rejoined = await nodes.PickAsync("node-7", "Emma by Jane Austen", ct);
@@ -127,12 +125,16 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
 
             var restart = await app.ResourceCommands.ExecuteCommandAsync("node-5", KnownResourceCommands.RestartCommand, ct);
 
-            Assert.True(restart.Success, restart.ErrorMessage);
+            Assert.True(restart.Success, restart.Message);
+            var oldPid = GossipNodes.Pid(running.Snapshot);
+            Assert.NotNull(oldPid);
             var restarted = await app.ResourceNotifications.WaitForResourceAsync(
                 "node-5",
-                e => e.Snapshot is { RestartCount: 1, State.Text: KnownResourceStates.Running, HealthStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy },
+                e => e.Snapshot.State?.Text == KnownResourceStates.Running
+                    && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                    && GossipNodes.Pid(e.Snapshot) is { } pid && pid != oldPid,
                 ct);
-            Assert.NotEqual(running.Snapshot.Pid, restarted.Snapshot.Pid);
+            output.WriteLine($"node-5 restarted: pid {oldPid} -> {GossipNodes.Pid(restarted.Snapshot)}");
 
             // Nothing new was picked anywhere: what node-5 holds of the others it learned after its restart.
             await nodes.WaitConvergedAsync(["node-5"], nodes.Except("node-5"), s_convergence, ct);
@@ -146,26 +148,6 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
         });
     }
 
-    /// <summary>
-    /// The frame of every test here: its own AppHost (ten nodes that pick only when told to), started and healthy;
-    /// then the test; then a stop in any case, so no node outlives the test.
-    /// </summary>
-    private async Task WithHealthyClusterAsync(Func<DistributedApplication, GossipNodes, CancellationToken, Task> test)
-    {
-        using var cts = new CancellationTokenSource(s_testTimeout);
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(s_args, cts.Token);
-        builder.Services.AddLoggingToTestOutput(output);
-        await using var app = await builder.BuildAsync(cts.Token);
-        using var nodes = new GossipNodes(app, output, NodeCount);
-        try
-        {
-            await app.StartAsync(cts.Token);
-            await nodes.WaitAllHealthyAsync(cts.Token);
-            await test(app, nodes, cts.Token);
-        }
-        finally
-        {
-            await app.StopAsync(CancellationToken.None);
-        }
-    }
+    private Task WithHealthyClusterAsync(Func<DistributedApplication, GossipNodes, CancellationToken, Task> test) =>
+        GossipAppHost.RunAsync(output, s_testTimeout, test);
 }

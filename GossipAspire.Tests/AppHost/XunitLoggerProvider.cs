@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
-namespace GossipAspire.Tests.Hosting;
+namespace GossipAspire.Tests.AppHost;
 
 /// <summary>Sends an application's logs, the resources' console output included, to the test's output.</summary>
-public sealed class XunitLoggerProvider(ITestOutputHelper output) : ILoggerProvider
+public sealed partial class XunitLoggerProvider(ITestOutputHelper output) : ILoggerProvider
 {
+    /// <summary>Colour codes in the resources' console output (Aspire lets them through for its console view).</summary>
+    private static readonly System.Text.RegularExpressions.Regex s_ansi = AnsiEscape();
+
     public ILogger CreateLogger(string categoryName) => new XunitLogger(output, categoryName);
 
     public void Dispose()
@@ -22,7 +25,8 @@ public sealed class XunitLoggerProvider(ITestOutputHelper output) : ILoggerProvi
         {
             try
             {
-                output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {logLevel,-11} {category}: {formatter(state, exception)}{(exception is null ? string.Empty : Environment.NewLine + exception)}");
+                var message = s_ansi.Replace(formatter(state, exception), "");
+                output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {logLevel,-11} {category}: {message}{(exception is null ? string.Empty : Environment.NewLine + exception)}");
             }
             catch (InvalidOperationException)
             {
@@ -30,4 +34,7 @@ public sealed class XunitLoggerProvider(ITestOutputHelper output) : ILoggerProvi
             }
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial System.Text.RegularExpressions.Regex AnsiEscape();
 }
