@@ -25,10 +25,14 @@ public sealed class ClusterOptions
     /// </summary>
     public TimeSpan? PickInterval { get; set; }
 
+    /// <summary>How each node process is started (<c>--node-launch exec|run|aot</c>).</summary>
+    public NodeLaunchMode NodeLaunch { get; set; } = NodeLaunchMode.Exec;
+
+    /// <summary>With <c>--node-launch exec</c>: a built node assembly to run instead of the node project's own build.</summary>
+    public string? NodeAssembly { get; set; }
+
     /// <summary>Where <c>node-k</c> listens (its id is the port).</summary>
     public int PortOf(int k) => BasePort + k - 1;
-
-    public string BaseUrl(int k) => $"http://localhost:{PortOf(k)}";
 
     /// <summary>Reads and validates the options; every problem is reported at once.</summary>
     public static ClusterOptions FromConfiguration(IConfiguration configuration)
@@ -39,6 +43,8 @@ public sealed class ClusterOptions
         options.Nodes = ReadInt(configuration["nodes"] ?? section[nameof(Nodes)], "--nodes", options.Nodes, problems);
         options.BasePort = ReadInt(configuration["base-port"] ?? section[nameof(BasePort)], "--base-port", options.BasePort, problems);
         options.PickInterval = ReadTimeSpan(configuration["pick-interval"] ?? section[nameof(PickInterval)], "--pick-interval", problems);
+        options.NodeLaunch = ReadLaunch(configuration["node-launch"] ?? section[nameof(NodeLaunch)], problems);
+        options.NodeAssembly = configuration["node-assembly"] ?? section[nameof(NodeAssembly)];
 
         var result = new ValidateClusterOptions().Validate(null, options);
         if (result.Failed)
@@ -65,6 +71,22 @@ public sealed class ClusterOptions
 
         problems.Add($"{name} must be a whole number (got '{text}').");
         return fallback;
+    }
+
+    private static NodeLaunchMode ReadLaunch(string? text, List<string> problems)
+    {
+        if (text is null)
+        {
+            return NodeLaunchMode.Exec;
+        }
+
+        if (Enum.TryParse<NodeLaunchMode>(text, ignoreCase: true, out var mode) && Enum.IsDefined(mode))
+        {
+            return mode;
+        }
+
+        problems.Add($"--node-launch must be exec, run or aot (got '{text}').");
+        return NodeLaunchMode.Exec;
     }
 
     private static TimeSpan? ReadTimeSpan(string? text, string name, List<string> problems)
@@ -107,6 +129,11 @@ public sealed class ValidateClusterOptions : IValidateOptions<ClusterOptions>
         if (options.PickInterval is { } pickInterval && pickInterval <= TimeSpan.Zero)
         {
             problems.Add($"--pick-interval must be longer than zero (got {pickInterval}).");
+        }
+
+        if (options.NodeAssembly is { } assembly && !File.Exists(assembly))
+        {
+            problems.Add($"--node-assembly: no file at '{assembly}'.");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

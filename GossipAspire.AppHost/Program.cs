@@ -6,39 +6,50 @@ var builder = DistributedApplication.CreateBuilder(args);
 var cluster = ClusterOptions.FromConfiguration(builder.Configuration);
 
 // node-1 ... node-N on consecutive ports, each seeded with its predecessor. They all start at once: a node
-// retries a seed that is not up yet, so there is no WaitFor chain.
-IResourceBuilder<ProjectResource>? previous = null;
+// retries a seed that is not up yet, so there is no WaitFor chain. Endpoints are not proxied: a node's id is
+// the port it listens on, and its peers dial that port.
+var nodes = new List<IResourceBuilder<IResourceWithEndpoints>>();
 for (var k = 1; k <= cluster.Nodes; k++)
 {
-    // Not proxied: a node's id is the port it listens on, and its peers dial that port.
-    var node = builder.AddProject<Projects.GossipAspire_Node>($"node-{k}")
-        .WithHttpEndpoint(port: cluster.BasePort + k - 1, name: "http", isProxied: false)
-        .WithDirectLaunch()
-        .WithHttpHealthCheck("/health")
+    var name = $"node-{k}";
+    var port = cluster.PortOf(k);
+    nodes.Add(cluster.NodeLaunch == NodeLaunchMode.Aot
+        ? GossipNode(builder.AddNativeNode(name, port))
+        : GossipNode(builder.AddProject<Projects.GossipAspire_Node>(name)
+            .WithHttpEndpoint(port: port, name: "http", isProxied: false)
+            .WithNodeLaunch(cluster.NodeLaunch, cluster.NodeAssembly)));
+}
+
+ClusterReadiness.LogWhenAllHealthy(nodes);
+
+builder.Build().Run();
+
+// What every node gets, however it is launched.
+IResourceBuilder<IResourceWithEndpoints> GossipNode<T>(IResourceBuilder<T> node) where T : class, IResourceWithEnvironment, IResourceWithEndpoints
+{
+    node.WithHttpHealthCheck("/health")
         .WithHttpCommand("/pick/", "Pick a book now", commandOptions: new HttpCommandOptions
         {
             Method = HttpMethod.Post,
-            Description = "The node picks a new book now and spreads it, as its timer would",
+            Description = "The node picks a new book now and spreads it, as its timer would.",
             IconName = "BookOpen",
             IsHighlighted = true,
-        });
-    node.WithUrl($"{node.GetEndpoint("http")}/state/", "/state/");
+        })
+        .WithUrl($"{node.GetEndpoint("http")}/state/", "/state/");
 
     if (cluster.PickInterval is { } pickInterval)
     {
         node.WithEnvironment("Gossip__PickInterval", pickInterval.ToString("c", CultureInfo.InvariantCulture));
     }
 
-    if (previous is not null)
+    if (nodes.Count > 0)
     {
-        node.WithReference(previous.GetEndpoint("http"))
-            .WithEnvironment("Gossip__Seed", previous.GetEndpoint("http"));
+        var seed = nodes[^1].GetEndpoint("http");
+        node.WithReference(seed).WithEnvironment("Gossip__Seed", seed);
     }
 
-    previous = node;
+    return node;
 }
-
-builder.Build().Run();
 
 /// <summary>
 /// Internal on purpose: the test project references both the AppHost and the node, and would otherwise see two

@@ -70,10 +70,17 @@ public static class BenchmarkCli
 
         var settleTimeout = DurationOption("--settle-timeout", "How long to wait for the cluster to converge at start and for the last change to reach every node. Default: 60s.", allowZero: false, max: TimeSpan.FromHours(1));
 
+        var attach = new Option<IReadOnlyList<Uri>?>("--attach")
+        {
+            Description = "Measure nodes that are already running (an AppHost's) instead of starting any: ports (5001-5010, 5001,5002) or URLs, comma-separated.",
+            HelpName = "nodes",
+            CustomParser = ParseAttach,
+        };
+
         var root = new RootCommand(
             "Starts N real GossipAspire nodes, changes books, and reports how fast and how cheaply every node learns each change.")
         {
-            nodes, changes, basePort, output, aot, delay, pickInterval, pickEvery, warmup, waitQuiet, node, randomSeed, settleTimeout,
+            nodes, changes, basePort, output, aot, delay, pickInterval, pickEvery, warmup, waitQuiet, node, randomSeed, settleTimeout, attach,
         };
 
         root.Validators.Add(result =>
@@ -94,13 +101,26 @@ public static class BenchmarkCli
             {
                 result.AddError("--aot and --node exclude each other: --node already names the binary to run.");
             }
+
+            if (TryGetValue(result, attach, out var attached) && attached is not null)
+            {
+                foreach (var own in (Option[])[nodes, basePort, aot, node, delay])
+                {
+                    if (result.GetResult(own) is { Implicit: false })
+                    {
+                        result.AddError($"--attach measures nodes someone else started; {own.Name} is about starting them.");
+                    }
+                }
+            }
         });
 
         root.SetAction((parseResult, cancellationToken) =>
         {
+            var attached = parseResult.GetValue(attach);
             var settings = new BenchmarkSettings
             {
-                Nodes = parseResult.GetValue(nodes) ?? BenchmarkSettings.DefaultNodes,
+                Attach = attached,
+                Nodes = attached?.Count ?? parseResult.GetValue(nodes) ?? BenchmarkSettings.DefaultNodes,
                 Changes = parseResult.GetValue(changes) ?? BenchmarkSettings.DefaultChanges,
                 BasePort = parseResult.GetValue(basePort),
                 Out = parseResult.GetValue(output),
@@ -131,6 +151,44 @@ public static class BenchmarkCli
         }
 
         return result;
+    }
+
+    /// <summary>"5001-5010", "5001,5002" or "http://host:5001,..." as node base addresses; ports are on 127.0.0.1.</summary>
+    private static IReadOnlyList<Uri>? ParseAttach(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        var addresses = new List<Uri>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var dash = part.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && int.TryParse(part[..dash], System.Globalization.CultureInfo.InvariantCulture, out var first)
+                && int.TryParse(part[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var last)
+                && first is >= 1 and <= 65535 && last >= first && last <= 65535 && last - first < MaxNodes)
+            {
+                addresses.AddRange(Enumerable.Range(first, last - first + 1).Select(p => new Uri($"http://127.0.0.1:{p}")));
+            }
+            else if (int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
+            {
+                addresses.Add(new Uri($"http://127.0.0.1:{port}"));
+            }
+            else if (Uri.TryCreate(part, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp)
+            {
+                addresses.Add(uri);
+            }
+            else
+            {
+                result.AddError($"--attach: '{part}' is not a port, a range of ports (5001-5010) or an http:// URL.");
+                return null;
+            }
+        }
+
+        if (addresses.Count < 2)
+        {
+            result.AddError("--attach needs at least two nodes.");
+            return null;
+        }
+
+        return addresses;
     }
 
     private static Option<int?> IntOption(string name, string description, int min, int max, int defaultValue, params string[] aliases) =>

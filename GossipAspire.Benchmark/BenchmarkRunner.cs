@@ -41,6 +41,11 @@ public static class BenchmarkRunner
     /// <summary>Builds or finds the node, runs the cluster, and returns the report; every node is stopped on the way out.</summary>
     public static async Task<BenchmarkReport> MeasureAsync(BenchmarkSettings settings, Action<string> log, CancellationToken cancellationToken)
     {
+        if (settings.Attach is { } addresses)
+        {
+            return await MeasureAttachedAsync(settings, addresses, log, cancellationToken);
+        }
+
         var startedAt = DateTimeOffset.UtcNow;
         NodeCommand command;
         if (settings.NodePath is { } path)
@@ -68,6 +73,19 @@ public static class BenchmarkRunner
         var rss = cluster.RssMiB();
         var problems = measurement.Problems.Concat(cluster.Casualties()).ToList();
         var report = Build(settings, command, startedAt, cluster.StartSeconds, measurement, rss, cluster.StartupMs, problems);
+        return report with { Machine = report.Machine with { CpuBusyBeforePercent = Round(busyBefore) } };
+    }
+
+    /// <summary>The same measurement of nodes someone else runs; nothing is started or stopped.</summary>
+    private static async Task<BenchmarkReport> MeasureAttachedAsync(BenchmarkSettings settings, IReadOnlyList<Uri> addresses, Action<string> log, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var busyBefore = await MachineCpu.BusyPercentAsync(TimeSpan.FromSeconds(1), cancellationToken);
+        await using var cluster = await AttachedCluster.ConnectAsync(addresses, log, cancellationToken);
+        var cpu = cluster.CpuSeconds() is null ? null : (Func<double>)(() => cluster.CpuSeconds() ?? 0);
+        var measurement = await new ClusterDriver(cluster.Clients, settings, log, cpuSeconds: cpu).MeasureAsync(cancellationToken);
+        var command = new NodeCommand("", [], $"attached to {string.Join(", ", addresses)}");
+        var report = Build(settings, command, startedAt, 0, measurement, cluster.RssMiB(), new Dictionary<string, double>(), measurement.Problems);
         return report with { Machine = report.Machine with { CpuBusyBeforePercent = Round(busyBefore) } };
     }
 

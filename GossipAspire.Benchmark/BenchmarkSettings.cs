@@ -56,12 +56,15 @@ public sealed record BenchmarkSettings
 
     public bool DrivesPicks => PickInterval is null;
 
+    /// <summary>Nodes already running (an AppHost's) to measure instead of starting any; null: start our own.</summary>
+    public IReadOnlyList<Uri>? Attach { get; init; }
+
     /// <summary>A name that says what ran: <c>10-nodes</c>, <c>25-nodes-delay-100ms</c>, <c>10-nodes-aot</c>.</summary>
     public string Name
     {
         get
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"{Nodes}-nodes");
+            var name = string.Create(CultureInfo.InvariantCulture, $"{(Attach is null ? "" : "attached-")}{Nodes}-nodes");
             if (Delay > TimeSpan.Zero)
             {
                 name += "-delay-" + Duration.Format(Delay);
