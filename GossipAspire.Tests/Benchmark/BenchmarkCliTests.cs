@@ -121,6 +121,35 @@ public sealed class BenchmarkCliTests
         }
     }
 
+    [Fact]
+    public async Task Parse_AttachWithPortsRangesAndUrls_MeasuresThoseNodes()
+    {
+        var (exitCode, settings, error) = await InvokeAsync("--attach", "5001-5003,5010,http://10.0.0.2:7000", "--pick-interval", "10s");
+
+        Assert.True(exitCode == 0, error);
+        Assert.NotNull(settings);
+        Assert.Equal(
+            ["http://127.0.0.1:5001/", "http://127.0.0.1:5002/", "http://127.0.0.1:5003/", "http://127.0.0.1:5010/", "http://10.0.0.2:7000/"],
+            settings.Attach!.Select(u => u.ToString()));
+        Assert.Equal(5, settings.Nodes);
+        Assert.Equal("attached-5-nodes-pick-10s", settings.Name);
+    }
+
+    [Theory]
+    [InlineData("--attach 5001", "--attach needs at least two nodes.")]
+    [InlineData("--attach 5001-x", "--attach: '5001-x' is not a port")]
+    [InlineData("--attach ftp://host:1,5002", "--attach: 'ftp://host:1' is not a port")]
+    [InlineData("--attach 5001-5002 --nodes 3", "--attach measures nodes someone else started; --nodes is about starting them.")]
+    [InlineData("--attach 5001-5002 --aot", "--attach measures nodes someone else started; --aot is about starting them.")]
+    public async Task Parse_BadAttach_IsRefusedWithItsReason(string arguments, string expected)
+    {
+        var (exitCode, settings, error) = await InvokeAsync(arguments.Split(' '));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Null(settings);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, BenchmarkSettings? Settings, string Error)> InvokeAsync(params string[] args)
     {
         BenchmarkSettings? seen = null;

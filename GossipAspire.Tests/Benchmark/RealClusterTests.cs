@@ -75,6 +75,83 @@ public sealed class RealClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Run_AttachedToNodesItDidNotStart_MeasuresThemAndLeavesThemRunning()
+    {
+        var ports = GossipAspire.Tests.Node.NodeProcess.FreePorts(3);
+        var nodes = new List<GossipAspire.Tests.Node.NodeProcess>();
+        var path = Path.Combine(Path.GetTempPath(), $"gossip-bench-attached-{Guid.NewGuid():N}.json");
+        try
+        {
+            for (var i = 0; i < ports.Length; i++)
+            {
+                string[] seed = i == 0 ? [] : ["--seed", ports[i - 1].ToString(System.Globalization.CultureInfo.InvariantCulture)];
+                nodes.Add(GossipAspire.Tests.Node.NodeProcess.Start(output, ports[i], [.. seed, "--Gossip:PickInterval=01:00:00"]));
+            }
+
+            var settings = new BenchmarkSettings
+            {
+                Attach = [.. ports.Select(p => new Uri($"http://127.0.0.1:{p}"))],
+                Nodes = 3,
+                Changes = 5,
+                PickEvery = TimeSpan.FromMilliseconds(100),
+                Out = path,
+                SettleTimeout = TimeSpan.FromSeconds(60),
+            };
+            await WaitHealthyAsync(ports);
+            var writer = new StringWriter();
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(writer) });
+            console.Profile.Width = 160;
+
+            var exitCode = await BenchmarkRunner.RunAsync(settings, console, TestContext.Token()).WaitAsync(TestContext.Timeout);
+            output.WriteLine(writer.ToString());
+
+            Assert.Equal(BenchmarkRunner.ExitOk, exitCode);
+            var report = BenchmarkReport.FromJson(await File.ReadAllTextAsync(path, TestContext.Token()));
+            Assert.Empty(report.Problems);
+            Assert.Equal(5, report.Latency.LearnedByAll);
+            // The processes were found by their ports: memory and CPU are the nodes' own.
+            Assert.Equal(ports.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), report.Rss.PerNode.Keys.Order());
+            Assert.True(report.Traffic.CpuMsPerChange > 0);
+            // Not the benchmark's to stop.
+            Assert.All(nodes, n => Assert.False(n.HasExited));
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            File.Delete(path);
+        }
+    }
+
+    private static async Task WaitHealthyAsync(IEnumerable<int> ports)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        foreach (var port in ports)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    if ((await http.GetAsync($"http://127.0.0.1:{port}/health", TestContext.Token())).IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"node {port} was not healthy within 60 s");
+                await Task.Delay(100, TestContext.Token());
+            }
+        }
+    }
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Run_NodeThatFailsToStart_FailsWithTheNodesOwnError()
     {
