@@ -105,7 +105,7 @@ public sealed class ChangeLog(IOptions<LabOptions> options, TimeProvider timePro
     {
         lock (_lock)
         {
-            return [.. _byKey.Values.OrderByDescending(e => e.Time).ThenBy(e => e.Origin, StringComparer.Ordinal).Take(limit).Select(e => e.ToRecord())];
+            return [.. _byKey.Values.OrderByDescending(e => e.Time).ThenByDescending(e => e.Version).ThenBy(e => e.Origin, StringComparer.Ordinal).Take(limit).Select(e => e.ToRecord())];
         }
     }
 
