@@ -39,6 +39,7 @@ public sealed class InMemoryNetwork : IDisposable
         var options = new GossipOptions { Port = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture) };
         configure?.Invoke(options);
         var telemetry = new GossipTelemetry(_services.GetRequiredService<IMeterFactory>());
+        var counters = new GossipCounters(telemetry);
         var engine = new GossipEngine(
             Options.Create(options),
             new NodeIdentity(id, options.Port!.Value),
@@ -46,6 +47,8 @@ public sealed class InMemoryNetwork : IDisposable
             new Transport(this, id),
             Time,
             telemetry,
+            counters,
+            new Admission(),
             NullLogger<GossipEngine>.Instance,
             new Random(seed + _nodes.Count));
         _disposables.Add(engine);
