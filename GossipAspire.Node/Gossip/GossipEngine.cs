@@ -77,7 +77,7 @@ public sealed partial class GossipEngine : IDisposable
         // Counter 0: the book it starts with, kept to itself until its first pick announces it (with a trace).
         _clock = new VersionClock(StartedAt);
         _book = books.PickOther(null, _random);
-        SetWorldLocked(Id, new WorldEntry(_clock.Current, _book, Guid.NewGuid().ToString(), StartedAt, StartedAt, null, null));
+        SetWorldLocked(Id, new WorldEntry(_clock.Current, _book, Guid.NewGuid().ToString(), StartedAt, StartedAt, null, null), ChangeSource.Own(null));
 
         _telemetry.ObserveMembership(() => PeerCount, () => NodeCount);
     }
@@ -138,7 +138,7 @@ public sealed partial class GossipEngine : IDisposable
     public GossipStats Stats => _counters.Snapshot();
 
     /// <summary>World changes with a sequence number above <paramref name="after"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    public (IReadOnlyList<HistoryEvent> Events, long Next) History(long after, int limit = 1000)
+    public ChangeLogPage History(long after, int limit = 1000)
     {
         lock (_lock)
         {
@@ -199,7 +199,7 @@ public sealed partial class GossipEngine : IDisposable
                 var now = _time.GetUtcNow();
                 var uuid = Guid.NewGuid().ToString();
                 var traceparent = span is null ? null : Traceparent(span);
-                SetWorldLocked(Id, new WorldEntry(version, _book, uuid, now, now, traceparent, null));
+                SetWorldLocked(Id, new WorldEntry(version, _book, uuid, now, now, traceparent, null), ChangeSource.Own(span?.TraceId.ToHexString()));
                 _seen.Add(uuid, now);
                 message = new GossipMessage(uuid, Id, _options.Ttl, new GossipPayload(version, _book, traceparent, now, 1));
                 hash = _world.Hash;
@@ -354,6 +354,11 @@ public sealed partial class GossipEngine : IDisposable
             if (!fresh)
             {
                 _counters.MessageDuplicate();
+                lock (_lock)
+                {
+                    _log.CountDuplicate(message.Uuid);
+                }
+
                 return;
             }
 
@@ -369,7 +374,8 @@ public sealed partial class GossipEngine : IDisposable
             ulong hash;
             lock (_lock)
             {
-                applied = ApplyLocked(message, now, span);
+                var source = new ChangeSource(sender, hop, parent == default ? null : parent.TraceId.ToHexString(), repair);
+                applied = ApplyLocked(message, now, span, source);
                 covered = headers.Covered is { } given ? new HashSet<string>(given, StringComparer.Ordinal) : new(StringComparer.Ordinal);
                 covered.Add(sender);
                 covered.Add(message.ClientId);
@@ -416,7 +422,7 @@ public sealed partial class GossipEngine : IDisposable
     }
 
     /// <summary>Keeps the message if it is newer than what we hold for its origin. Caller holds the lock.</summary>
-    private bool ApplyLocked(GossipMessage message, DateTimeOffset now, Activity? span)
+    private bool ApplyLocked(GossipMessage message, DateTimeOffset now, Activity? span, ChangeSource source)
     {
         var origin = message.ClientId;
         var payload = message.Payload;
@@ -425,7 +431,7 @@ public sealed partial class GossipEngine : IDisposable
             return false;
         }
 
-        SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra));
+        SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra), source);
 
         // News from an origin is proof it lives: a dropped peer is learned again once it says something new.
         _membership.LearnFromNews(origin, payload.Version);
@@ -451,10 +457,10 @@ public sealed partial class GossipEngine : IDisposable
     }
 
     /// <summary>Stores an entry and logs the change. Caller holds the lock (or is the constructor).</summary>
-    private void SetWorldLocked(string origin, WorldEntry entry)
+    private void SetWorldLocked(string origin, WorldEntry entry, ChangeSource source)
     {
         _world.Set(origin, entry);
-        _log.Append(origin, entry);
+        _log.Append(origin, entry, source);
     }
 
     private long VersionHeld(string peer)

@@ -195,7 +195,9 @@ public sealed partial class NodeApiTests : IDisposable
         var events = all.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(events[^1].GetProperty("seq").GetInt64(), all.GetProperty("next").GetInt64());
         Assert.Contains(events, e => e.GetProperty("origin").GetString() == "5002" && e.GetProperty("version").GetInt64() == 7);
-        Assert.Equal(["seq", "origin", "version", "picked_at", "received_at"], events[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["seq", "origin", "version", "book", "picked_at", "received_at", "uuid", "from", "hop", "trace_id", "duplicates", "repair"],
+            events[0].EnumerateObject().Select(p => p.Name));
 
         var rest = await GetJsonAsync($"/history/?after={all.GetProperty("next").GetInt64()}");
         Assert.Empty(rest.GetProperty("events").EnumerateArray());
@@ -204,6 +206,52 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task History_PageSaysWhereToGoOn_AndEachEventHowItCame()
+    {
+        using (await PostAsync("/gossip/", $$$"""{"client_id":"5003","messages":[{"uuid":"m9","client_id":"5002","ttl":2,"payload":{"version":9,"book":"Kim by Rudyard Kipling","hop":2,"traceparent":"00-{{{TraceId}}}-00f067aa0ba902b7-01"}}]}"""))
+        {
+        }
+
+        using (await PostAsync("/gossip/", $$$"""{"client_id":"5004","messages":[{"uuid":"m9","client_id":"5002","ttl":2,"payload":{"version":9,"book":"Kim by Rudyard Kipling"}}]}"""))
+        {
+        }
+
+        var page = await GetJsonAsync("/history/?after=0&limit=1");
+        Assert.Equal(["next", "oldest", "evicted", "events"], page.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, page.GetProperty("oldest").GetInt64());
+        Assert.Equal(0, page.GetProperty("evicted").GetInt64());
+        var own = Assert.Single(page.GetProperty("events").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, own.GetProperty("from").ValueKind); // the book it started with: its own
+        Assert.Equal(0, own.GetProperty("hop").GetInt64());
+
+        var rest = await GetJsonAsync($"/history/?after={page.GetProperty("next").GetInt64()}");
+        var received = Assert.Single(rest.GetProperty("events").EnumerateArray(), e => e.GetProperty("origin").GetString() == "5002");
+        Assert.Equal("m9", received.GetProperty("uuid").GetString());
+        Assert.Equal("5003", received.GetProperty("from").GetString());
+        Assert.Equal(2, received.GetProperty("hop").GetInt64());
+        Assert.Equal(TraceId, received.GetProperty("trace_id").GetString());
+        Assert.Equal("Kim by Rudyard Kipling", received.GetProperty("book").GetString());
+        Assert.Equal(1, received.GetProperty("duplicates").GetInt64()); // the copy from 5004
+        Assert.False(received.GetProperty("repair").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=10001")]
+    [InlineData("limit=-1")]
+    [InlineData("limit=ten")]
+    [InlineData("after=-1")]
+    public async Task History_BadLimitOrAfter_Is400ProblemDetails(string query)
+    {
+        using var response = await _client.GetAsync($"/history/?{query}", _timeout.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     [Fact]
     public async Task Root_IsTextForPeople()
