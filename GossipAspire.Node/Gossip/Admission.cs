@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GossipAspire.Node.Gossip;
 
@@ -8,8 +10,17 @@ namespace GossipAspire.Node.Gossip;
 /// request is read and checked whole, or refused with the problem to answer; a message is admitted, or refused and
 /// counted. Rules that decide who may say what (limits, and later signatures) belong here and nowhere else.
 /// </summary>
-public sealed class Admission
+/// <remarks>
+/// Message rules (docs/PROTOCOL.md, section 9): a version is at most 2^53 - 1, and its generation (its origin's
+/// start second) at most <see cref="GossipOptions.MaxClockSkew"/> ahead of this node's clock. A refused message is
+/// counted (<c>gossip.messages.refused</c>, by reason) and otherwise ignored: not deduplicated, not stored, not
+/// forwarded; the rest of its envelope is still taken, and the sender still gets <c>{"status":"OK"}</c>, because a
+/// gem node relays whatever it holds and drops a peer that answers anything else.
+/// </remarks>
+public sealed partial class Admission(IOptions<GossipOptions> options, GossipCounters counters, ILogger<Admission> logger)
 {
+    private readonly long _maxSkewSeconds = (long)Math.Ceiling(options.Value.MaxClockSkew.TotalSeconds);
+
     public const string BadEnvelopeTitle = "Invalid gossip envelope";
     public const string BadDigestTitle = "Invalid digest";
     public const string BadNodeIdTitle = "Invalid node id";
@@ -52,12 +63,42 @@ public sealed class Admission
 
     /// <summary>
     /// One inbound message, before it is deduplicated, stored or forwarded. True with the message as it may be
-    /// kept; false when it is refused.
+    /// kept; false when it is refused (and counted).
     /// </summary>
     public bool TryAdmit(GossipMessage message, DateTimeOffset now, out GossipMessage admitted)
     {
         admitted = message;
-        return true;
+        if (Check(message, now) is not { } reason)
+        {
+            return true;
+        }
+
+        counters.MessageRefused(reason);
+        Log.Refused(logger, message.Uuid, message.ClientId, message.Payload.Version, reason.Tag());
+        return false;
+    }
+
+    private RefusalReason? Check(GossipMessage message, DateTimeOffset now)
+    {
+        var version = message.Payload.Version;
+        if (version > VersionClock.MaxVersion)
+        {
+            return RefusalReason.VersionTooHigh;
+        }
+
+        if (VersionClock.GenerationOf(version) > now.ToUnixTimeSeconds() + _maxSkewSeconds)
+        {
+            return RefusalReason.ClockSkew;
+        }
+
+        return null;
+    }
+
+    private static partial class Log
+    {
+        // Debug: a flood of refused messages must not become a flood of log lines.
+        [LoggerMessage(20, LogLevel.Debug, "Refused message {Uuid} of origin {Origin} (version {Version}): {Reason}")]
+        public static partial void Refused(ILogger logger, string uuid, string origin, long version, string reason);
     }
 }
 

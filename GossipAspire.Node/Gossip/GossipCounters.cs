@@ -14,6 +14,7 @@ public sealed class GossipCounters(GossipTelemetry telemetry)
     private long _messagesReceived;
     private long _messagesDuplicate;
     private long _messagesDropped;
+    private readonly long[] _refused = new long[RefusalReasons.All.Length];
 
     public GossipStats Snapshot() => new(
         Interlocked.Read(ref _requestsSent),
@@ -22,7 +23,23 @@ public sealed class GossipCounters(GossipTelemetry telemetry)
         Interlocked.Read(ref _messagesSent),
         Interlocked.Read(ref _messagesReceived),
         Interlocked.Read(ref _messagesDuplicate),
-        Interlocked.Read(ref _messagesDropped));
+        Interlocked.Read(ref _messagesDropped),
+        RefusedTotal());
+
+    /// <summary>Refused messages by reason (every reason, zeros included), for tests and people.</summary>
+    public IReadOnlyDictionary<string, long> RefusedByReason() =>
+        RefusalReasons.All.ToDictionary(r => r.Tag(), r => Interlocked.Read(ref _refused[(int)r]), StringComparer.Ordinal);
+
+    private long RefusedTotal()
+    {
+        long total = 0;
+        for (var i = 0; i < _refused.Length; i++)
+        {
+            total += Interlocked.Read(ref _refused[i]);
+        }
+
+        return total;
+    }
 
     /// <summary>One node-to-node request is about to go out, carrying <paramref name="messages"/> messages.</summary>
     public void RequestSent(int bytes, int messages)
@@ -57,6 +74,13 @@ public sealed class GossipCounters(GossipTelemetry telemetry)
     {
         Interlocked.Increment(ref _messagesDropped);
         telemetry.MessagesDropped.Add(1);
+    }
+
+    /// <summary>A message <see cref="Admission"/> refused: never stored, never forwarded.</summary>
+    public void MessageRefused(RefusalReason reason)
+    {
+        Interlocked.Increment(ref _refused[(int)reason]);
+        telemetry.MessagesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason.Tag()));
     }
 
     public void PropagationDelay(TimeSpan delay) => telemetry.PropagationDelay.Record(Math.Max(0, delay.TotalMilliseconds));

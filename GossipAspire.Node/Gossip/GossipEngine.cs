@@ -137,6 +137,9 @@ public sealed partial class GossipEngine : IDisposable
 
     public GossipStats Stats => _counters.Snapshot();
 
+    /// <summary>Messages refused at admission, by reason.</summary>
+    public IReadOnlyDictionary<string, long> RefusedByReason => _counters.RefusedByReason();
+
     /// <summary>World changes with a sequence number above <paramref name="after"/>, oldest first, at most <paramref name="limit"/>.</summary>
     public ChangeLogPage History(long after, int limit = 1000)
     {

@@ -69,4 +69,5 @@ public sealed record GossipStats(
     long MessagesSent,
     long MessagesReceived,
     long MessagesDuplicate,
-    long MessagesDropped);
+    long MessagesDropped,
+    long MessagesRefused);

@@ -11,6 +11,12 @@ public sealed class VersionClock(DateTimeOffset startedAt)
     /// <summary>The low bits of a version count picks; the high bits are the generation (start time in seconds).</summary>
     public const int GenerationShift = 20;
 
+    /// <summary>The largest version the protocol uses (2^53 - 1): JavaScript clients read every version exactly.</summary>
+    public const long MaxVersion = (1L << 53) - 1;
+
+    /// <summary>The generation of a version: the second its origin started (counters past 2^20 run into the next).</summary>
+    public static long GenerationOf(long version) => version >> GenerationShift;
+
     /// <summary>The version now: counter 0 of this start's generation until the first pick.</summary>
     public long Current { get; private set; } = startedAt.ToUnixTimeSeconds() << GenerationShift;
 
@@ -18,9 +24,16 @@ public sealed class VersionClock(DateTimeOffset startedAt)
     public bool Announced { get; private set; }
 
     /// <summary>The version of a new pick (one above the current), which is announced.</summary>
+    /// <exception cref="InvalidOperationException">The clock stands at <see cref="MaxVersion"/>. Admission never lets
+    /// a version that high in (its generation is a second in the year 2242), so this is a bug, not a state.</exception>
     public long Next()
     {
-        Current++;
+        if (Current >= MaxVersion)
+        {
+            throw new InvalidOperationException($"The version cannot move past {MaxVersion}.");
+        }
+
+        Current = checked(Current + 1);
         Announced = true;
         return Current;
     }
@@ -28,10 +41,11 @@ public sealed class VersionClock(DateTimeOffset startedAt)
     /// <summary>
     /// Someone holds <paramref name="heard"/> for our own id. When it is at least ours (an earlier run in the same
     /// second), the clock stands at it and this returns true: the caller announces again with <see cref="Next"/>.
+    /// A version the clock could not move past (<see cref="MaxVersion"/> or above) is ignored.
     /// </summary>
     public bool Observe(long heard)
     {
-        if (heard < Current)
+        if (heard < Current || heard >= MaxVersion)
         {
             return false;
         }

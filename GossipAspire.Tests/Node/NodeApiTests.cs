@@ -115,6 +115,33 @@ public sealed partial class NodeApiTests : IDisposable
             after.GetProperty("stats").GetProperty("messages_received").GetInt64());
     }
 
+    [Theory]
+    [InlineData("9223372036854775807")] // the issue's forged version
+    [InlineData("9007199254740992")] // 2^53
+    [InlineData("123456789012345678901234567890")] // beyond 64 bits
+    public async Task PostGossip_AVersionAboveTheProtocolsRange_IsRefusedAndCounted_AndTheRestIsKept(string version)
+    {
+        var forged = $$$"""{"uuid":"forged","client_id":"5004","ttl":2,"payload":{"version":{{{version}}},"book":"Forged by Nobody"}}""";
+
+        using var response = await PostAsync("/gossip/", $$"""{"client_id":"5003","messages":[{{forged}},{{GoodMessage}}]}""");
+
+        Assert.Equal("""{"status":"OK"}""", await response.Content.ReadAsStringAsync(_timeout.Token)); // a gem relay is not punished
+        var state = await GetJsonAsync("/state/");
+        Assert.False(state.GetProperty("world").TryGetProperty("5004", out _));
+        Assert.Equal(7, state.GetProperty("world").GetProperty("5002").GetProperty("version").GetInt64());
+        Assert.Equal(1, state.GetProperty("stats").GetProperty("messages_refused").GetInt64());
+        Assert.DoesNotContain("5004", state.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task PostDigest_AVersionAbove2To53Minus1_Is400ProblemDetails()
+    {
+        using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"5002":9007199254740992}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task PostGossip_OverTheBodyLimit_Is413ProblemDetails()
     {
@@ -157,7 +184,7 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Matches(Rfc3339Micro(), self.GetProperty("picked_at").GetString());
         Assert.Matches(Rfc3339Micro(), state.GetProperty("started_at").GetString());
         Assert.Equal(
-            ["requests_sent", "bytes_sent", "requests_failed", "messages_sent", "messages_received", "messages_duplicate", "messages_dropped"],
+            ["requests_sent", "bytes_sent", "requests_failed", "messages_sent", "messages_received", "messages_duplicate", "messages_dropped", "messages_refused"],
             state.GetProperty("stats").EnumerateObject().Select(p => p.Name));
         Assert.True(state.GetProperty("version").GetInt64() >> GossipEngine.GenerationShift > 1_700_000_000, "the version carries the start second");
     }
