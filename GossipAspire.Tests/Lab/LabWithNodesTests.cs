@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -101,6 +102,55 @@ public sealed class LabWithNodesTests(ITestOutputHelper output)
                 Assert.Equal(uuid.GetString(), summary.GetProperty("id").GetString());
             }
         }
+    }
+
+    [Fact]
+    public async Task ChangesOfTheStartUp_SpreadDownTheChain_AndEveryTreeFollowsTheFromEachNodeGives()
+    {
+        // Joined one by one, each newcomer gets the world from its seed: the first books travel down the chain.
+        await using var chain = await NodeChain.StartAsync(output, 4, oneByOne: true);
+        await using var lab = await LabHost.StartAsync(output, null, "--node", chain.Url(3));
+        await Eventually.WaitAsync(async () =>
+        {
+            var network = await lab.GetJsonAsync("/api/network");
+            return network.GetProperty("freshness").ValueKind == JsonValueKind.Number && network.GetProperty("freshness").GetDouble() == 1.0
+                && network.GetProperty("nodes").GetArrayLength() == 4 ? null : $"freshness {network.GetProperty("freshness")}";
+        }, s_wait, "the network settled");
+
+        // What every node's own /history/ says: (node, uuid) -> from.
+        var from = new Dictionary<(string Node, string Uuid), string?>();
+        for (var i = 0; i < 4; i++)
+        {
+            foreach (var e in (await lab.Api.GetFromJsonAsync<JsonElement>($"{chain.Url(i)}/history/?after=0&limit=10000")).GetProperty("events").EnumerateArray())
+            {
+                from[(chain.Ids[i], e.GetProperty("uuid").GetString()!)] = e.GetProperty("from").GetString();
+            }
+        }
+
+        var deepest = 0;
+        var changes = (await lab.GetJsonAsync("/api/changes?limit=1000")).GetProperty("changes").EnumerateArray().ToList();
+        Assert.NotEmpty(changes);
+        foreach (var change in changes)
+        {
+            var uuid = change.GetProperty("uuid").GetString()!;
+            var detail = await lab.GetJsonAsync($"/api/changes/{uuid}");
+            foreach (var node in detail.GetProperty("tree").EnumerateArray())
+            {
+                var id = node.GetProperty("node").GetString()!;
+                var parent = node.GetProperty("parent").GetString();
+                if (parent is null)
+                {
+                    Assert.Equal(change.GetProperty("origin").GetString(), id);
+                    continue;
+                }
+
+                Assert.Equal(from[(id, uuid)] ?? change.GetProperty("origin").GetString(), parent);
+                deepest = Math.Max(deepest, node.GetProperty("depth").GetInt32());
+            }
+        }
+
+        output.WriteLine($"{changes.Count} changes; the deepest node sat {deepest} hops below its origin");
+        Assert.True(deepest >= 2, "no first book travelled further than one hop down the chain");
     }
 
     [Fact]

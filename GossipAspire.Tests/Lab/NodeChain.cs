@@ -23,24 +23,36 @@ public sealed class NodeChain : IAsyncDisposable
 
     public string Url(int index) => $"http://127.0.0.1:{_nodes[index].Port}";
 
-    public static async Task<NodeChain> StartAsync(ITestOutputHelper output, int count)
+    /// <summary>
+    /// Starts the chain. <paramref name="oneByOne"/>: each node only once the one before it answers, so each
+    /// newcomer's first digest round (with its seed) hands it the world as its seed holds it.
+    /// </summary>
+    public static async Task<NodeChain> StartAsync(ITestOutputHelper output, int count, bool oneByOne = false)
     {
         var ports = NodeProcess.FreePorts(count);
-        var nodes = new List<NodeProcess>();
+        var chain = new NodeChain([]);
         for (var i = 0; i < count; i++)
         {
             string[] seed = i == 0 ? [] : ["--seed", ports[i - 1].ToString(CultureInfo.InvariantCulture)];
-            nodes.Add(NodeProcess.Start(output, ports[i], [.. seed, "--Gossip:PickInterval=01:00:00"]));
+            chain._nodes.Add(NodeProcess.Start(output, ports[i], [.. seed, "--Gossip:PickInterval=01:00:00"]));
+            if (oneByOne)
+            {
+                await chain.WaitAnsweringAsync(ports[..(i + 1)]);
+            }
         }
 
-        var chain = new NodeChain(nodes);
+        await chain.WaitAnsweringAsync(ports);
+        return chain;
+    }
+
+    private async Task WaitAnsweringAsync(IReadOnlyList<int> ports) =>
         await Eventually.WaitAsync(async () =>
         {
             foreach (var port in ports)
             {
                 try
                 {
-                    using var response = await chain._http.GetAsync($"http://127.0.0.1:{port}/state/");
+                    using var response = await _http.GetAsync($"http://127.0.0.1:{port}/state/");
                     if (!response.IsSuccessStatusCode)
                     {
                         return $"{port}: HTTP {(int)response.StatusCode}";
@@ -54,8 +66,6 @@ public sealed class NodeChain : IAsyncDisposable
 
             return null;
         }, TimeSpan.FromSeconds(60), "every node answering /state/");
-        return chain;
-    }
 
     /// <summary>Makes node <paramref name="index"/> pick now; its new version.</summary>
     public async Task<long> PickAsync(int index)
