@@ -48,6 +48,8 @@ public static class GossipNodeExtensions
         builder.Services.AddSingleton(BookList.Load(options.BooksFile));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GossipTelemetry>();
+        builder.Services.AddSingleton<GossipCounters>();
+        builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<IGossipTransport, HttpGossipTransport>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<GossipEngine>(sp));
         builder.Services.AddHostedService<GossipWorker>();

@@ -60,6 +60,12 @@ public sealed class GossipOptions
     /// <summary>The longest wait between two attempts to reach a seed that is not up yet.</summary>
     public TimeSpan JoinRetryMax { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How far ahead of this node's clock the generation of a version may be (the generation is its origin's start
+    /// second); a message from further ahead is refused. Bounds how far one forged version can push an origin.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The port this node listens on, from the options or the URLs ASP.NET Core was given.</summary>
     public int ResolvePort(string? urls)
     {
@@ -109,6 +115,11 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         Positive(options.RequestTimeout, "RequestTimeout", problems);
         Positive(options.MessageCacheAge, "MessageCacheAge", problems);
         Positive(options.JoinRetryMax, "JoinRetryMax", problems);
+        Positive(options.MaxClockSkew, "MaxClockSkew", problems);
+        if (options.MaxClockSkew > TimeSpan.FromDays(1))
+        {
+            problems.Add($"Gossip:MaxClockSkew must be at most 1.00:00:00 (got {options.MaxClockSkew}).");
+        }
         if (options.SendDelay < TimeSpan.Zero)
         {
             problems.Add($"Gossip:SendDelay must not be negative (got {options.SendDelay}).");

@@ -1,14 +1,16 @@
-using System.Globalization;
 using GossipAspire.Node.Gossip;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace GossipAspire.Node.Apis;
 
-/// <summary>The endpoints nodes call on each other: the gem's <c>/peers/</c> and <c>/gossip/</c>, and our <c>/digest/</c>.</summary>
+/// <summary>
+/// The endpoints nodes call on each other: the gem's <c>/peers/</c> and <c>/gossip/</c>, and our <c>/digest/</c>.
+/// Every request goes through the <see cref="Admission"/> door before the engine sees any of it.
+/// </summary>
 public static class GossipApi
 {
-    public const string BadEnvelopeTitle = "Invalid gossip envelope";
+    public const string BadEnvelopeTitle = Admission.BadEnvelopeTitle;
     public const string TooLargeTitle = "Request body too large";
 
     public static IEndpointRouteBuilder MapGossipApi(this IEndpointRouteBuilder app)
@@ -22,18 +24,19 @@ public static class GossipApi
 
     public static Ok<IReadOnlyList<string>> GetPeers(GossipEngine engine) => TypedResults.Ok(engine.Peers);
 
-    public static Results<Ok<IReadOnlyList<string>>, ProblemHttpResult> Introduce(string client_id, GossipEngine engine)
+    public static Results<Ok<IReadOnlyList<string>>, ProblemHttpResult> Introduce(string client_id, HttpRequest request, GossipEngine engine, Admission admission)
     {
-        if (!PeerId.TryNormalize(client_id, out var caller))
+        var admitted = admission.Introduction(client_id, request.Headers);
+        if (admitted.Refusal is { } refusal)
         {
-            return TypedResults.Problem($"'{client_id}' is not a node id (a port or host:port).", statusCode: 400, title: "Invalid node id");
+            return Problem(refusal);
         }
 
-        return TypedResults.Ok(engine.Introduce(caller));
+        return TypedResults.Ok(engine.Introduce(admitted.Value!));
     }
 
     public static async Task<Results<Ok<StatusAnswer>, ProblemHttpResult>> PostGossip(
-        HttpRequest request, GossipEngine engine, IOptions<GossipOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, GossipEngine engine, Admission admission, IOptions<GossipOptions> options, CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (tooLarge)
@@ -41,20 +44,18 @@ public static class GossipApi
             return TooLarge(options.Value.MaxBodyBytes);
         }
 
-        if (!Wire.TryReadEnvelope(body, out var envelope, out var error))
+        var admitted = admission.Envelope(body, request.Headers);
+        if (admitted.Refusal is { } refusal)
         {
-            return TypedResults.Problem(error, statusCode: 400, title: BadEnvelopeTitle);
+            return Problem(refusal);
         }
 
-        var headers = new GossipHeaders(
-            Wire.ParseCovered(request.Headers[Wire.CoveredHeader]),
-            ulong.TryParse(request.Headers[Wire.WorldHashHeader], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash) ? hash : null);
-        engine.Receive(envelope!, headers);
+        engine.Receive(admitted.Value!.Envelope, admitted.Value.Headers);
         return TypedResults.Ok(new StatusAnswer("OK"));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PostDigest(
-        HttpRequest request, GossipEngine engine, IOptions<GossipOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, GossipEngine engine, Admission admission, IOptions<GossipOptions> options, CancellationToken cancellationToken)
     {
         var (body, tooLarge) = await BodyReader.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
         if (tooLarge)
@@ -62,13 +63,17 @@ public static class GossipApi
             return TooLarge(options.Value.MaxBodyBytes);
         }
 
-        if (!Wire.TryReadDigest(body, out var digest, out var error))
+        var admitted = admission.Digest(body, request.Headers);
+        if (admitted.Refusal is { } refusal)
         {
-            return TypedResults.Problem(error, statusCode: 400, title: "Invalid digest");
+            return Problem(refusal);
         }
 
-        return TypedResults.Bytes(Wire.WriteDigestReply(engine.AnswerDigest(digest!)), "application/json");
+        return TypedResults.Bytes(Wire.WriteDigestReply(engine.AnswerDigest(admitted.Value!)), "application/json");
     }
+
+    internal static ProblemHttpResult Problem(Refusal refusal) =>
+        TypedResults.Problem(refusal.Detail, statusCode: refusal.Status, title: refusal.Title);
 
     internal static ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem($"The body is larger than this node's limit of {limit} bytes (Gossip:MaxBodyBytes).", statusCode: 413, title: TooLargeTitle);

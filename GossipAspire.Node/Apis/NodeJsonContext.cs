@@ -19,9 +19,22 @@ public sealed record PickRequest(string? Book);
 
 public sealed record PickResult(long Version, string Book);
 
-public sealed record HistoryPage(long Next, IReadOnlyList<HistoryItem> Events);
+/// <summary><c>GET /history/</c> (docs/PROTOCOL.md section 7): where to continue, the oldest held, how many were missed.</summary>
+public sealed record HistoryPage(long Next, long Oldest, long Evicted, IReadOnlyList<HistoryItem> Events);
 
-public sealed record HistoryItem(long Seq, string Origin, long Version, string? PickedAt, string ReceivedAt);
+public sealed record HistoryItem(
+    long Seq,
+    string Origin,
+    long Version,
+    string Book,
+    string? PickedAt,
+    string ReceivedAt,
+    string Uuid,
+    string? From,
+    long? Hop,
+    string? TraceId,
+    long Duplicates,
+    bool Repair);
 
 public sealed record StatusAnswer(string Status);
 

@@ -83,6 +83,10 @@ public static class ToolsApi
         return TypedResults.Ok(new PickResult(version, picked));
     }
 
+    /// <summary>The most events one <c>GET /history/</c> answer may be asked for (<c>limit</c>), and its default.</summary>
+    public const int MaxHistoryLimit = 10_000;
+    public const int DefaultHistoryLimit = 1000;
+
     public static Results<Ok<HistoryPage>, ProblemHttpResult> GetHistory(HttpRequest request, GossipEngine engine)
     {
         long after = 0;
@@ -92,9 +96,18 @@ public static class ToolsApi
             return TypedResults.Problem($"after must be a whole number of at least 0 (got '{text}').", statusCode: 400, title: "Invalid query");
         }
 
-        var (events, next) = engine.History(after);
-        return TypedResults.Ok(new HistoryPage(
-            next,
-            [.. events.Select(e => new HistoryItem(e.Seq, e.Origin, e.Version, e.PickedAt is { } p ? Wire.FormatTime(p) : null, Wire.FormatTime(e.ReceivedAt)))]));
+        var limit = DefaultHistoryLimit;
+        var limitText = request.Query["limit"].ToString();
+        if (limitText.Length > 0 && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxHistoryLimit))
+        {
+            return TypedResults.Problem($"limit must be a whole number from 1 to {MaxHistoryLimit} (got '{limitText}').", statusCode: 400, title: "Invalid query");
+        }
+
+        var page = engine.History(after, limit);
+        return TypedResults.Ok(new HistoryPage(page.Next, page.Oldest, page.Evicted, [.. page.Events.Select(ToItem)]));
     }
+
+    private static HistoryItem ToItem(HistoryEvent e) => new(
+        e.Seq, e.Origin, e.Version, e.Book, e.PickedAt is { } p ? Wire.FormatTime(p) : null, Wire.FormatTime(e.ReceivedAt),
+        e.Uuid, e.From, e.Hop, e.TraceId, e.Duplicates, e.Repair);
 }

@@ -1,14 +1,17 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GossipAspire.Node.Gossip;
 
 /// <summary>
-/// One node's gossip state and rules: its own book and version, its world view (the highest version per
-/// origin), its peers, the dedup cache and the change history. Everything that changes state happens under one
-/// lock; requests to peers go out after it is released, in the background, so a receiver answers at once.
+/// One node's gossip, orchestrated: picks, receiving envelopes, answering digests and running repair rounds. Each
+/// mechanism with state of its own is its own type, in the manner of hashicorp/memberlist:
+/// <see cref="Membership"/> (peers), <see cref="WorldView"/> (the highest version per origin and its hash),
+/// <see cref="VersionClock"/> (this node's own version), <see cref="ChangeLog"/> (the history),
+/// <see cref="MessageCache"/> (dedup), <see cref="Outbox"/> (everything sent), <see cref="AntiEntropy"/> (repair),
+/// <see cref="GossipCounters"/> (stats and metrics) and <see cref="Admission"/> (the door every inbound message
+/// passes before anything of it is stored).
 /// </summary>
 /// <remarks>
 /// How a change spreads (docs/PROTOCOL.md, section 5): the origin sends it straight to every peer it knows (one
@@ -16,46 +19,32 @@ namespace GossipAspire.Node.Gossip;
 /// (ttl - 1) only to peers the header does not name, so in a network where everyone knows everyone nothing is
 /// forwarded, and a node the origin did not know yet is still reached through those that do. Periodic digest
 /// exchanges repair whatever was lost, and are skipped while pushes show this node already agrees with its peers.
+/// The world view, the change log, the clock, the own book and the dedup cache change together under one lock
+/// (a change is stored, logged and hashed at once); requests go out after it is released, in the background.
 /// </remarks>
 public sealed partial class GossipEngine : IDisposable
 {
     /// <summary>The low bits of a version count picks; the high bits are the generation (start time in seconds).</summary>
-    public const int GenerationShift = 20;
-
-    private static readonly TimeSpan[] s_retryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)];
+    public const int GenerationShift = VersionClock.GenerationShift;
 
     private readonly Lock _lock = new();
     private readonly GossipOptions _options;
     private readonly BookList _books;
-    private readonly IGossipTransport _transport;
     private readonly TimeProvider _time;
     private readonly GossipTelemetry _telemetry;
+    private readonly GossipCounters _counters;
+    private readonly Admission _admission;
     private readonly ILogger _logger;
     private readonly Random _random;
 
-    private readonly Dictionary<string, WorldEntry> _world = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _peers = new(StringComparer.Ordinal); // peer -> consecutive failures
-    private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
+    private readonly Membership _membership;
+    private readonly Outbox _outbox;
+    private readonly AntiEntropy _antiEntropy;
+    private readonly WorldView _world = new();
+    private readonly ChangeLog _log;
+    private readonly VersionClock _clock;
     private readonly MessageCache _seen;
-    private readonly Queue<HistoryEvent> _history = new();
-    private readonly HashSet<Task> _inFlight = [];
-    private readonly CancellationTokenSource _stopping = new();
-
-    private long _version;
     private string _book;
-    private bool _announced;
-    private long _historySeq;
-    private ulong _worldHash;
-    private DateTimeOffset _lastInSync = DateTimeOffset.MinValue;
-    private DateTimeOffset _lastExchange;
-
-    private long _requestsSent;
-    private long _bytesSent;
-    private long _requestsFailed;
-    private long _messagesSent;
-    private long _messagesReceived;
-    private long _messagesDuplicate;
-    private long _messagesDropped;
 
     public GossipEngine(
         IOptions<GossipOptions> options,
@@ -64,25 +53,31 @@ public sealed partial class GossipEngine : IDisposable
         IGossipTransport transport,
         TimeProvider time,
         GossipTelemetry telemetry,
+        GossipCounters counters,
+        Admission admission,
         ILogger<GossipEngine> logger,
         Random? random = null)
     {
         _options = options.Value;
         _books = books;
-        _transport = transport;
         _time = time;
         _telemetry = telemetry;
+        _counters = counters;
+        _admission = admission;
         _logger = logger;
         _random = random ?? Random.Shared;
-        _seen = new MessageCache(_options.MessageCacheSize, _options.MessageCacheAge);
 
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
-        _lastExchange = StartedAt;
+        _membership = new Membership(Id, _options, logger);
+        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld);
+        _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
+        _log = new ChangeLog(_options.HistorySize);
+        _seen = new MessageCache(_options.MessageCacheSize, _options.MessageCacheAge);
         // Counter 0: the book it starts with, kept to itself until its first pick announces it (with a trace).
-        _version = StartedAt.ToUnixTimeSeconds() << GenerationShift;
+        _clock = new VersionClock(StartedAt);
         _book = books.PickOther(null, _random);
-        SetWorld(Id, new WorldEntry(_version, _book, Guid.NewGuid().ToString(), StartedAt, StartedAt, null, null));
+        SetWorldLocked(Id, new WorldEntry(_clock.Current, _book, Guid.NewGuid().ToString(), StartedAt, StartedAt, null, null), ChangeSource.Own(null));
 
         _telemetry.ObserveMembership(() => PeerCount, () => NodeCount);
     }
@@ -91,16 +86,7 @@ public sealed partial class GossipEngine : IDisposable
 
     public DateTimeOffset StartedAt { get; }
 
-    public int PeerCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _peers.Count;
-            }
-        }
-    }
+    public int PeerCount => _membership.Count;
 
     public int NodeCount
     {
@@ -114,16 +100,7 @@ public sealed partial class GossipEngine : IDisposable
     }
 
     /// <summary>The peers this node sends to, in id order.</summary>
-    public IReadOnlyList<string> Peers
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _peers.Keys.Order(StringComparer.Ordinal)];
-            }
-        }
-    }
+    public IReadOnlyList<string> Peers => _membership.Snapshot();
 
     public (long Version, string Book) Current
     {
@@ -131,7 +108,7 @@ public sealed partial class GossipEngine : IDisposable
         {
             lock (_lock)
             {
-                return (_version, _book);
+                return (_clock.Current, _book);
             }
         }
     }
@@ -142,7 +119,7 @@ public sealed partial class GossipEngine : IDisposable
         {
             lock (_lock)
             {
-                return new SortedDictionary<string, WorldEntry>(_world, StringComparer.Ordinal);
+                return _world.Snapshot();
             }
         }
     }
@@ -153,27 +130,22 @@ public sealed partial class GossipEngine : IDisposable
         {
             lock (_lock)
             {
-                return _worldHash;
+                return _world.Hash;
             }
         }
     }
 
-    public GossipStats Stats => new(
-        Interlocked.Read(ref _requestsSent),
-        Interlocked.Read(ref _bytesSent),
-        Interlocked.Read(ref _requestsFailed),
-        Interlocked.Read(ref _messagesSent),
-        Interlocked.Read(ref _messagesReceived),
-        Interlocked.Read(ref _messagesDuplicate),
-        Interlocked.Read(ref _messagesDropped));
+    public GossipStats Stats => _counters.Snapshot();
+
+    /// <summary>Messages refused at admission, by reason.</summary>
+    public IReadOnlyDictionary<string, long> RefusedByReason => _counters.RefusedByReason();
 
     /// <summary>World changes with a sequence number above <paramref name="after"/>, oldest first, at most <paramref name="limit"/>.</summary>
-    public (IReadOnlyList<HistoryEvent> Events, long Next) History(long after, int limit = 1000)
+    public ChangeLogPage History(long after, int limit = 1000)
     {
         lock (_lock)
         {
-            var events = _history.Where(e => e.Seq > after).Take(limit).ToList();
-            return (events, events.Count > 0 ? events[^1].Seq : Math.Min(after, _historySeq));
+            return _log.Read(after, limit);
         }
     }
 
@@ -185,12 +157,11 @@ public sealed partial class GossipEngine : IDisposable
         {
             try
             {
-                using var timeout = Timeout(cancellationToken);
-                var peers = await _transport.JoinAsync(seed, Id, timeout.Token);
-                LearnPeer(seed);
+                var peers = await _outbox.JoinAsync(seed, Id, cancellationToken);
+                _membership.Learn(seed);
                 foreach (var peer in peers)
                 {
-                    LearnPeer(peer);
+                    _membership.Learn(peer);
                 }
 
                 Log.Joined(_logger, seed, PeerCount);
@@ -223,23 +194,21 @@ public sealed partial class GossipEngine : IDisposable
         {
             using var span = _telemetry.ActivitySource.StartActivity(GossipTelemetry.PickSpanName, ActivityKind.Internal);
             GossipMessage message;
-            List<string> targets;
             ulong hash;
             lock (_lock)
             {
                 _book = book ?? _books.PickOther(_book, _random);
-                _version++;
-                _announced = true;
+                var version = _clock.Next();
                 var now = _time.GetUtcNow();
                 var uuid = Guid.NewGuid().ToString();
                 var traceparent = span is null ? null : Traceparent(span);
-                SetWorld(Id, new WorldEntry(_version, _book, uuid, now, now, traceparent, null));
+                SetWorldLocked(Id, new WorldEntry(version, _book, uuid, now, now, traceparent, null), ChangeSource.Own(span?.TraceId.ToHexString()));
                 _seen.Add(uuid, now);
-                message = new GossipMessage(uuid, Id, _options.Ttl, new GossipPayload(_version, _book, traceparent, now, 1));
-                targets = [.. _peers.Keys];
-                hash = _worldHash;
+                message = new GossipMessage(uuid, Id, _options.Ttl, new GossipPayload(version, _book, traceparent, now, 1));
+                hash = _world.Hash;
             }
 
+            var targets = _membership.Snapshot();
             Tag(span, message, hop: 0, duplicate: false);
             span?.SetTag("gossip.targets", targets.Count);
             span?.Stop(); // the pick is done; the sends that follow are the receivers' spans, parented to it
@@ -259,7 +228,7 @@ public sealed partial class GossipEngine : IDisposable
     /// </summary>
     public void Receive(GossipEnvelope envelope, GossipHeaders headers)
     {
-        LearnPeer(envelope.ClientId);
+        _membership.Learn(envelope.ClientId);
         foreach (var message in envelope.Messages)
         {
             Absorb(message, envelope.ClientId, headers, repair: false);
@@ -267,133 +236,56 @@ public sealed partial class GossipEngine : IDisposable
 
         if (headers.WorldHash is { } theirs && theirs == WorldHash)
         {
-            lock (_lock)
-            {
-                _lastInSync = _time.GetUtcNow();
-            }
+            _antiEntropy.InSync(_time.GetUtcNow());
         }
     }
 
     /// <summary><c>GET /peers/{client_id}</c>: the peers known (not the caller), and the caller joins them.</summary>
     public IReadOnlyList<string> Introduce(string caller)
     {
-        LearnPeer(caller);
+        _membership.Learn(caller);
         return [.. Peers.Where(p => p != caller)];
     }
 
     /// <summary>Answers a digest: messages for everything the caller lacks, and the origins it holds newer.</summary>
     public DigestReply AnswerDigest(DigestRequest digest)
     {
-        LearnPeer(digest.ClientId);
-        var messages = new List<GossipMessage>();
-        var wants = new List<string>();
+        _membership.Learn(digest.ClientId);
         lock (_lock)
         {
-            foreach (var (origin, entry) in _world)
-            {
-                if (origin == Id && !_announced)
-                {
-                    continue;
-                }
-
-                if (!digest.Versions.TryGetValue(origin, out var theirs) || theirs < entry.Version)
-                {
-                    messages.Add(ToRepairMessage(origin, entry));
-                }
-            }
-
-            foreach (var (origin, theirs) in digest.Versions)
-            {
-                if (origin != Id && (!_world.TryGetValue(origin, out var mine) || mine.Version < theirs))
-                {
-                    wants.Add(origin);
-                }
-                else if (origin == Id && theirs > _version)
-                {
-                    // Someone holds a newer version of us than we do: we restarted within a second. Move past it.
-                    wants.Add(origin);
-                }
-            }
+            return AntiEntropy.Answer(_world, Id, _clock, digest);
         }
-
-        return new DigestReply(messages, wants);
     }
 
     /// <summary>True when an anti-entropy round is due: none recently, and no push recently showed us in sync.</summary>
-    public bool AntiEntropyDue(DateTimeOffset now)
-    {
-        lock (_lock)
-        {
-            var interval = _options.AntiEntropyInterval;
-            var inSyncRecently = now - _lastInSync < interval;
-            var overdue = now - _lastExchange >= interval * 10;
-            return !inSyncRecently || overdue;
-        }
-    }
+    public bool AntiEntropyDue(DateTimeOffset now) => _antiEntropy.IsDue(now);
 
     /// <summary>One anti-entropy round with a random peer.</summary>
     public async Task RunAntiEntropyAsync(CancellationToken cancellationToken)
     {
-        string? peer;
-        lock (_lock)
-        {
-            peer = _peers.Count == 0 ? null : _peers.Keys.ElementAt(_random.Next(_peers.Count));
-        }
-
-        if (peer is not null)
+        if (_membership.Random(_random) is { } peer)
         {
             await ExchangeWithAsync(peer, cancellationToken);
         }
     }
 
     /// <summary>Completes when every request this engine started has finished (tests and shutdown).</summary>
-    public async Task WhenIdleAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task[] pending;
-            lock (_inFlight)
-            {
-                pending = [.. _inFlight];
-            }
+    public Task WhenIdleAsync(CancellationToken cancellationToken) => _outbox.WhenIdleAsync(cancellationToken);
 
-            if (pending.Length == 0)
-            {
-                return;
-            }
-
-            await Task.WhenAll(pending).WaitAsync(cancellationToken);
-        }
-    }
-
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
+    public void Dispose() => _outbox.Dispose();
 
     private async Task ExchangeWithAsync(string peer, CancellationToken cancellationToken)
     {
         Dictionary<string, long> versions;
         lock (_lock)
         {
-            _lastExchange = _time.GetUtcNow();
-            versions = _world.ToDictionary(e => e.Key, e => e.Value.Version, StringComparer.Ordinal);
+            _antiEntropy.Exchanging(_time.GetUtcNow());
+            versions = _world.Versions();
         }
 
-        var body = Wire.WriteDigest(Id, versions);
-        byte[] answer;
-        try
+        var answer = await _outbox.ExchangeDigestAsync(peer, Wire.WriteDigest(Id, versions), cancellationToken);
+        if (answer is null)
         {
-            await DelayIfConfigured(cancellationToken);
-            using var timeout = Timeout(cancellationToken);
-            CountRequest(body.Length, messages: 0);
-            answer = await _transport.ExchangeDigestAsync(peer, body, timeout.Token);
-            PeerSucceeded(peer);
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            PeerFailed(peer, exception.Message);
             return;
         }
 
@@ -403,22 +295,16 @@ public sealed partial class GossipEngine : IDisposable
             return;
         }
 
-        LearnPeer(peer);
+        _membership.Learn(peer);
         foreach (var message in reply!.Messages)
         {
             Absorb(message, peer, GossipHeaders.None, repair: true);
         }
 
-        var missing = new List<GossipMessage>();
+        List<GossipMessage> missing;
         lock (_lock)
         {
-            foreach (var origin in reply.Wants)
-            {
-                if ((origin != Id || _announced) && _world.TryGetValue(origin, out var entry))
-                {
-                    missing.Add(ToRepairMessage(origin, entry));
-                }
-            }
+            missing = AntiEntropy.Wanted(_world, Id, _clock, reply.Wants);
         }
 
         if (reply.Messages.Count > 0 || missing.Count > 0)
@@ -428,7 +314,7 @@ public sealed partial class GossipEngine : IDisposable
 
         if (missing.Count > 0)
         {
-            await SendToPeerAsync(peer, Wire.WriteEnvelope(Id, missing), missing.Count, new GossipHeaders(new HashSet<string>([peer, Id]), null), cancellationToken);
+            await _outbox.SendAsync(peer, Wire.WriteEnvelope(Id, missing), missing.Count, new GossipHeaders(new HashSet<string>([peer, Id]), null), cancellationToken);
         }
     }
 
@@ -436,14 +322,17 @@ public sealed partial class GossipEngine : IDisposable
     {
         var now = _time.GetUtcNow();
         var hop = message.Payload.Hop;
-        Interlocked.Increment(ref _messagesReceived);
-        _telemetry.MessagesReceived.Add(1);
+        _counters.MessageReceived();
 
         if (message.Ttl <= 0)
         {
-            Interlocked.Increment(ref _messagesDropped);
-            _telemetry.MessagesDropped.Add(1);
+            _counters.MessageDropped();
             Log.Expired(_logger, message.Uuid, message.ClientId);
+            return;
+        }
+
+        if (!_admission.TryAdmit(message, now, out message))
+        {
             return;
         }
 
@@ -467,8 +356,12 @@ public sealed partial class GossipEngine : IDisposable
 
             if (!fresh)
             {
-                Interlocked.Increment(ref _messagesDuplicate);
-                _telemetry.MessagesDuplicate.Add(1);
+                _counters.MessageDuplicate();
+                lock (_lock)
+                {
+                    _log.CountDuplicate(message.Uuid);
+                }
+
                 return;
             }
 
@@ -479,22 +372,23 @@ public sealed partial class GossipEngine : IDisposable
             }
 
             bool applied;
-            List<string> targets = [];
+            IReadOnlyList<string> targets = [];
             HashSet<string> covered;
             ulong hash;
             lock (_lock)
             {
-                applied = ApplyLocked(message, now, span);
+                var source = new ChangeSource(sender, hop, parent == default ? null : parent.TraceId.ToHexString(), repair);
+                applied = ApplyLocked(message, now, span, source);
                 covered = headers.Covered is { } given ? new HashSet<string>(given, StringComparer.Ordinal) : new(StringComparer.Ordinal);
                 covered.Add(sender);
                 covered.Add(message.ClientId);
                 covered.Add(Id);
                 if (applied && !repair && message.Ttl - 1 > 0)
                 {
-                    targets = [.. _peers.Keys.Where(p => !covered.Contains(p))];
+                    targets = _membership.Except(covered);
                 }
 
-                hash = _worldHash;
+                hash = _world.Hash;
             }
 
             if (!applied)
@@ -505,7 +399,7 @@ public sealed partial class GossipEngine : IDisposable
 
             if (message.Payload.PickedAt is { } pickedAt)
             {
-                _telemetry.PropagationDelay.Record(Math.Max(0, (now - pickedAt).TotalMilliseconds));
+                _counters.PropagationDelay(now - pickedAt);
             }
 
             if (targets.Count > 0)
@@ -531,137 +425,57 @@ public sealed partial class GossipEngine : IDisposable
     }
 
     /// <summary>Keeps the message if it is newer than what we hold for its origin. Caller holds the lock.</summary>
-    private bool ApplyLocked(GossipMessage message, DateTimeOffset now, Activity? span)
+    private bool ApplyLocked(GossipMessage message, DateTimeOffset now, Activity? span, ChangeSource source)
     {
         var origin = message.ClientId;
-        if (_world.TryGetValue(origin, out var held) && held.Version >= message.Payload.Version)
+        var payload = message.Payload;
+        if (!_world.IsNewer(origin, payload.Version))
         {
             return false;
         }
 
-        var payload = message.Payload;
-        SetWorld(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra));
+        SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra), source);
 
         // News from an origin is proof it lives: a dropped peer is learned again once it says something new.
-        if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var droppedAt) || droppedAt < payload.Version))
-        {
-            _dropped.Remove(origin);
-            _peers[origin] = 0;
-            Log.PeerLearned(_logger, origin);
-        }
-
+        _membership.LearnFromNews(origin, payload.Version);
         return true;
     }
 
     private void RefuteIfNewer(long version)
     {
         bool refute;
+        string book;
         lock (_lock)
         {
-            refute = version >= _version;
-            if (refute)
-            {
-                _version = version;
-            }
+            refute = _clock.Observe(version);
+            book = _book;
         }
 
         if (refute)
         {
             // An earlier run of this node (same id, same second) left a version at least as high as ours out there.
             Log.Refuting(_logger, version);
-            string book;
-            lock (_lock)
-            {
-                book = _book;
-            }
-
             Pick(book);
         }
     }
 
-    private void SetWorld(string origin, WorldEntry entry)
+    /// <summary>Stores an entry and logs the change. Caller holds the lock (or is the constructor).</summary>
+    private void SetWorldLocked(string origin, WorldEntry entry, ChangeSource source)
     {
-        if (_world.TryGetValue(origin, out var old))
-        {
-            _worldHash ^= EntryHash(origin, old.Version);
-        }
-
-        _world[origin] = entry;
-        _worldHash ^= EntryHash(origin, entry.Version);
-        _history.Enqueue(new HistoryEvent(++_historySeq, origin, entry.Version, entry.PickedAt, entry.ReceivedAt));
-        while (_history.Count > _options.HistorySize)
-        {
-            _history.Dequeue();
-        }
+        _world.Set(origin, entry);
+        _log.Append(origin, entry, source);
     }
 
-    private void LearnPeer(string peer)
-    {
-        if (peer == Id)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _dropped.Remove(peer);
-            if (_peers.TryAdd(peer, 0))
-            {
-                Log.PeerLearned(_logger, peer);
-            }
-            else
-            {
-                _peers[peer] = 0;
-            }
-        }
-    }
-
-    private void PeerSucceeded(string peer)
+    private long VersionHeld(string peer)
     {
         lock (_lock)
         {
-            if (_peers.ContainsKey(peer))
-            {
-                _peers[peer] = 0;
-            }
-        }
-    }
-
-    private void PeerFailed(string peer, string reason)
-    {
-        Interlocked.Increment(ref _requestsFailed);
-        _telemetry.RequestsSent.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
-        var dropped = false;
-        lock (_lock)
-        {
-            if (_peers.TryGetValue(peer, out var failures))
-            {
-                failures++;
-                if (failures >= _options.PeerFailureLimit)
-                {
-                    _peers.Remove(peer);
-                    _dropped[peer] = _world.TryGetValue(peer, out var entry) ? entry.Version : 0;
-                    dropped = true;
-                }
-                else
-                {
-                    _peers[peer] = failures;
-                }
-            }
-        }
-
-        if (dropped)
-        {
-            Log.PeerDropped(_logger, peer, _options.PeerFailureLimit, reason);
-        }
-        else
-        {
-            Log.PeerFailed(_logger, peer, reason);
+            return _world.VersionOf(peer);
         }
     }
 
     /// <summary>Sends one message to each target in the background, naming all of them as covered.</summary>
-    private void Fan(GossipMessage message, List<string> targets, IEnumerable<string> covered, ulong worldHash)
+    private void Fan(GossipMessage message, IReadOnlyList<string> targets, IEnumerable<string> covered, ulong worldHash)
     {
         if (targets.Count == 0)
         {
@@ -670,95 +484,8 @@ public sealed partial class GossipEngine : IDisposable
 
         // Every copy is the same envelope (sender = us), so it is written once.
         var headers = new GossipHeaders(new HashSet<string>(covered, StringComparer.Ordinal), worldHash);
-        var body = Wire.WriteEnvelope(Id, [message]);
-        foreach (var target in targets)
-        {
-            Track(SendToPeerAsync(target, body, 1, headers, _stopping.Token));
-        }
+        _outbox.Push(Wire.WriteEnvelope(Id, [message]), 1, targets, headers);
     }
-
-    private async Task SendToPeerAsync(string peer, byte[] body, int messages, GossipHeaders headers, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await DelayIfConfigured(cancellationToken);
-                using var timeout = Timeout(cancellationToken);
-                CountRequest(body.Length, messages);
-                await _transport.SendAsync(peer, body, headers, timeout.Token);
-                PeerSucceeded(peer);
-                return;
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                PeerFailed(peer, exception.Message);
-                bool stillPeer;
-                lock (_lock)
-                {
-                    stillPeer = _peers.ContainsKey(peer);
-                }
-
-                if (attempt >= s_retryDelays.Length || !stillPeer)
-                {
-                    return;
-                }
-
-                await Task.Delay(s_retryDelays[attempt], _time, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
-
-    private void Track(Task task)
-    {
-        lock (_inFlight)
-        {
-            _inFlight.Add(task);
-        }
-
-        task.ContinueWith(
-            t =>
-            {
-                lock (_inFlight)
-                {
-                    _inFlight.Remove(t);
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
-    private void CountRequest(int bytes, int messages)
-    {
-        Interlocked.Increment(ref _requestsSent);
-        Interlocked.Add(ref _bytesSent, bytes);
-        Interlocked.Add(ref _messagesSent, messages);
-        _telemetry.RequestsSent.Add(1);
-        _telemetry.MessagesSent.Add(messages);
-    }
-
-    private async Task DelayIfConfigured(CancellationToken cancellationToken)
-    {
-        if (_options.SendDelay > TimeSpan.Zero)
-        {
-            await Task.Delay(_options.SendDelay, _time, cancellationToken);
-        }
-    }
-
-    private CancellationTokenSource Timeout(CancellationToken cancellationToken)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        source.CancelAfter(_options.RequestTimeout);
-        return source;
-    }
-
-    private GossipMessage ToRepairMessage(string origin, WorldEntry entry) =>
-        new(entry.Uuid, origin, 1, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, null, entry.Extra));
 
     private void Tag(Activity? span, GossipMessage message, long? hop, bool duplicate)
     {
@@ -784,21 +511,6 @@ public sealed partial class GossipEngine : IDisposable
     private static string Traceparent(Activity span) =>
         $"00-{span.TraceId.ToHexString()}-{span.SpanId.ToHexString()}-{(span.Recorded ? "01" : "00")}";
 
-    /// <summary>An order-free hash of (origin, version) pairs: XOR of a 64-bit mix of each, updated in place.</summary>
-    private static ulong EntryHash(string origin, long version)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in origin)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        var x = hash ^ (ulong)version;
-        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9UL;
-        x = (x ^ (x >> 27)) * 0x94d049bb133111ebUL;
-        return x ^ (x >> 31);
-    }
-
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Information, "Joined through seed {Seed}; {PeerCount} peers known")]
@@ -809,15 +521,6 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(3, LogLevel.Information, "Picked \"{Book}\" (version {Version}); sending to {Targets} peers")]
         public static partial void Picked(ILogger logger, string book, long version, int targets);
-
-        [LoggerMessage(4, LogLevel.Information, "Learned peer {Peer}")]
-        public static partial void PeerLearned(ILogger logger, string peer);
-
-        [LoggerMessage(5, LogLevel.Debug, "Request to peer {Peer} failed: {Reason}")]
-        public static partial void PeerFailed(ILogger logger, string peer, string reason);
-
-        [LoggerMessage(6, LogLevel.Warning, "Dropped peer {Peer} after {Failures} failed requests (last: {Reason}); it is learned again when it speaks")]
-        public static partial void PeerDropped(ILogger logger, string peer, int failures, string reason);
 
         [LoggerMessage(7, LogLevel.Debug, "Dropped message {Uuid} from origin {Origin}: its ttl ran out")]
         public static partial void Expired(ILogger logger, string uuid, string origin);
@@ -831,10 +534,4 @@ public sealed partial class GossipEngine : IDisposable
         [LoggerMessage(10, LogLevel.Warning, "Heard our own id with version {Version}, at least ours: an earlier run; announcing past it")]
         public static partial void Refuting(ILogger logger, long version);
     }
-}
-
-/// <summary>The id this node announces (its port unless configured).</summary>
-public sealed record NodeIdentity(string Id, int Port)
-{
-    public override string ToString() => Id.ToString(CultureInfo.InvariantCulture);
 }

@@ -40,8 +40,20 @@ public sealed record WorldEntry(
     string? Traceparent,
     IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra);
 
-/// <summary>A change of the world view, as <c>GET /history/</c> lists it.</summary>
-public sealed record HistoryEvent(long Seq, string Origin, long Version, DateTimeOffset? PickedAt, DateTimeOffset ReceivedAt);
+/// <summary>A change of the world view, as <c>GET /history/</c> lists it (docs/PROTOCOL.md, section 7).</summary>
+public sealed record HistoryEvent(
+    long Seq,
+    string Origin,
+    long Version,
+    string Book,
+    DateTimeOffset? PickedAt,
+    DateTimeOffset ReceivedAt,
+    string Uuid,
+    string? From,
+    long? Hop,
+    string? TraceId,
+    long Duplicates,
+    bool Repair);
 
 /// <summary><c>POST /digest/</c>: the caller's version per origin.</summary>
 public sealed record DigestRequest(string ClientId, IReadOnlyDictionary<string, long> Versions);
@@ -57,4 +69,5 @@ public sealed record GossipStats(
     long MessagesSent,
     long MessagesReceived,
     long MessagesDuplicate,
-    long MessagesDropped);
+    long MessagesDropped,
+    long MessagesRefused);

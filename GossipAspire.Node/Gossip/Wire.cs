@@ -85,9 +85,9 @@ public static class Wire
                     return false;
                 }
 
-                if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var version) || version < 0)
+                if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var version) || version is < 0 or > VersionClock.MaxVersion)
                 {
-                    error = $"versions.{property.Name} must be a whole number of at least 0.";
+                    error = $"versions.{property.Name} must be a whole number from 0 to 2^53 - 1.";
                     return false;
                 }
 
@@ -353,8 +353,9 @@ public static class Wire
             return false;
         }
 
-        if (!payloadElement.TryGetProperty("version", out var versionElement) || versionElement.ValueKind != JsonValueKind.Number
-            || !versionElement.TryGetInt64(out var version) || version < 0)
+        // A whole number too large for 64 bits is read as long.MaxValue: admission refuses it as too high, as it
+        // refuses 2^53 and above, and the rest of the envelope is still taken.
+        if (!payloadElement.TryGetProperty("version", out var versionElement) || !TryReadWholeNumber(versionElement, out var version))
         {
             error = $"{at}.payload.version must be a whole number of at least 0.";
             return false;
@@ -416,6 +417,30 @@ public static class Wire
         error = null;
         message = new GossipMessage(uuid, origin!, ttl, new GossipPayload(version, book, traceparent, pickedAt, hop, extra));
         return true;
+    }
+
+    /// <summary>A JSON number written as a whole number of at least 0; one beyond 64 bits saturates to <see cref="long.MaxValue"/>.</summary>
+    private static bool TryReadWholeNumber(JsonElement element, out long value)
+    {
+        value = 0;
+        if (element.ValueKind != JsonValueKind.Number)
+        {
+            return false;
+        }
+
+        if (element.TryGetInt64(out value))
+        {
+            return value >= 0;
+        }
+
+        var raw = element.GetRawText();
+        if (raw.Length > 0 && raw.All(char.IsAsciiDigit))
+        {
+            value = long.MaxValue;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>An id may come as a string (<c>"5001"</c>) or, from older peers, as a number (<c>5001</c>).</summary>

@@ -16,6 +16,9 @@ public sealed class InMemoryNetwork : IDisposable
 {
     private readonly Dictionary<string, GossipEngine> _nodes = new(StringComparer.Ordinal);
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    /// <summary>The meter factory of this network's engines: a listener can tell their instruments from other tests' by it.</summary>
+    public IMeterFactory MeterFactory => _services.GetRequiredService<IMeterFactory>();
     private readonly List<IDisposable> _disposables = [];
 
     public static readonly BookList Books = new(Enumerable.Range(1, 50).Select(i => $"Book {i} by Author {i}"));
@@ -39,6 +42,7 @@ public sealed class InMemoryNetwork : IDisposable
         var options = new GossipOptions { Port = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture) };
         configure?.Invoke(options);
         var telemetry = new GossipTelemetry(_services.GetRequiredService<IMeterFactory>());
+        var counters = new GossipCounters(telemetry);
         var engine = new GossipEngine(
             Options.Create(options),
             new NodeIdentity(id, options.Port!.Value),
@@ -46,6 +50,8 @@ public sealed class InMemoryNetwork : IDisposable
             new Transport(this, id),
             Time,
             telemetry,
+            counters,
+            new Admission(Options.Create(options), counters, NullLogger<Admission>.Instance),
             NullLogger<GossipEngine>.Instance,
             new Random(seed + _nodes.Count));
         _disposables.Add(engine);

@@ -115,6 +115,33 @@ public sealed partial class NodeApiTests : IDisposable
             after.GetProperty("stats").GetProperty("messages_received").GetInt64());
     }
 
+    [Theory]
+    [InlineData("9223372036854775807")] // the issue's forged version
+    [InlineData("9007199254740992")] // 2^53
+    [InlineData("123456789012345678901234567890")] // beyond 64 bits
+    public async Task PostGossip_AVersionAboveTheProtocolsRange_IsRefusedAndCounted_AndTheRestIsKept(string version)
+    {
+        var forged = $$$"""{"uuid":"forged","client_id":"5004","ttl":2,"payload":{"version":{{{version}}},"book":"Forged by Nobody"}}""";
+
+        using var response = await PostAsync("/gossip/", $$"""{"client_id":"5003","messages":[{{forged}},{{GoodMessage}}]}""");
+
+        Assert.Equal("""{"status":"OK"}""", await response.Content.ReadAsStringAsync(_timeout.Token)); // a gem relay is not punished
+        var state = await GetJsonAsync("/state/");
+        Assert.False(state.GetProperty("world").TryGetProperty("5004", out _));
+        Assert.Equal(7, state.GetProperty("world").GetProperty("5002").GetProperty("version").GetInt64());
+        Assert.Equal(1, state.GetProperty("stats").GetProperty("messages_refused").GetInt64());
+        Assert.DoesNotContain("5004", state.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task PostDigest_AVersionAbove2To53Minus1_Is400ProblemDetails()
+    {
+        using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"5002":9007199254740992}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task PostGossip_OverTheBodyLimit_Is413ProblemDetails()
     {
@@ -157,7 +184,7 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Matches(Rfc3339Micro(), self.GetProperty("picked_at").GetString());
         Assert.Matches(Rfc3339Micro(), state.GetProperty("started_at").GetString());
         Assert.Equal(
-            ["requests_sent", "bytes_sent", "requests_failed", "messages_sent", "messages_received", "messages_duplicate", "messages_dropped"],
+            ["requests_sent", "bytes_sent", "requests_failed", "messages_sent", "messages_received", "messages_duplicate", "messages_dropped", "messages_refused"],
             state.GetProperty("stats").EnumerateObject().Select(p => p.Name));
         Assert.True(state.GetProperty("version").GetInt64() >> GossipEngine.GenerationShift > 1_700_000_000, "the version carries the start second");
     }
@@ -195,7 +222,9 @@ public sealed partial class NodeApiTests : IDisposable
         var events = all.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(events[^1].GetProperty("seq").GetInt64(), all.GetProperty("next").GetInt64());
         Assert.Contains(events, e => e.GetProperty("origin").GetString() == "5002" && e.GetProperty("version").GetInt64() == 7);
-        Assert.Equal(["seq", "origin", "version", "picked_at", "received_at"], events[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["seq", "origin", "version", "book", "picked_at", "received_at", "uuid", "from", "hop", "trace_id", "duplicates", "repair"],
+            events[0].EnumerateObject().Select(p => p.Name));
 
         var rest = await GetJsonAsync($"/history/?after={all.GetProperty("next").GetInt64()}");
         Assert.Empty(rest.GetProperty("events").EnumerateArray());
@@ -204,6 +233,52 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task History_PageSaysWhereToGoOn_AndEachEventHowItCame()
+    {
+        using (await PostAsync("/gossip/", $$$"""{"client_id":"5003","messages":[{"uuid":"m9","client_id":"5002","ttl":2,"payload":{"version":9,"book":"Kim by Rudyard Kipling","hop":2,"traceparent":"00-{{{TraceId}}}-00f067aa0ba902b7-01"}}]}"""))
+        {
+        }
+
+        using (await PostAsync("/gossip/", $$$"""{"client_id":"5004","messages":[{"uuid":"m9","client_id":"5002","ttl":2,"payload":{"version":9,"book":"Kim by Rudyard Kipling"}}]}"""))
+        {
+        }
+
+        var page = await GetJsonAsync("/history/?after=0&limit=1");
+        Assert.Equal(["next", "oldest", "evicted", "events"], page.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, page.GetProperty("oldest").GetInt64());
+        Assert.Equal(0, page.GetProperty("evicted").GetInt64());
+        var own = Assert.Single(page.GetProperty("events").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, own.GetProperty("from").ValueKind); // the book it started with: its own
+        Assert.Equal(0, own.GetProperty("hop").GetInt64());
+
+        var rest = await GetJsonAsync($"/history/?after={page.GetProperty("next").GetInt64()}");
+        var received = Assert.Single(rest.GetProperty("events").EnumerateArray(), e => e.GetProperty("origin").GetString() == "5002");
+        Assert.Equal("m9", received.GetProperty("uuid").GetString());
+        Assert.Equal("5003", received.GetProperty("from").GetString());
+        Assert.Equal(2, received.GetProperty("hop").GetInt64());
+        Assert.Equal(TraceId, received.GetProperty("trace_id").GetString());
+        Assert.Equal("Kim by Rudyard Kipling", received.GetProperty("book").GetString());
+        Assert.Equal(1, received.GetProperty("duplicates").GetInt64()); // the copy from 5004
+        Assert.False(received.GetProperty("repair").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=10001")]
+    [InlineData("limit=-1")]
+    [InlineData("limit=ten")]
+    [InlineData("after=-1")]
+    public async Task History_BadLimitOrAfter_Is400ProblemDetails(string query)
+    {
+        using var response = await _client.GetAsync($"/history/?{query}", _timeout.Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     [Fact]
     public async Task Root_IsTextForPeople()

@@ -1,0 +1,102 @@
+namespace GossipAspire.Node.Gossip;
+
+/// <summary>
+/// Repair by digest exchange (docs/PROTOCOL.md, section 5, "Anti-entropy"): when a round is due, what a digest is
+/// answered with, and what a caller sends back for the origins the peer wants. Its own state is the timing: when
+/// the last exchange ran and when a push last showed this node in sync (<c>X-Gossip-World</c>), so a busy network
+/// skips rounds it does not need. Thread-safe for the timing; the rules read the world view under the engine's lock.
+/// </summary>
+public sealed class AntiEntropy(TimeSpan interval, DateTimeOffset startedAt)
+{
+    /// <summary>However in sync pushes say this node is, a round runs at least every this many intervals.</summary>
+    public const int MaxSkippedRounds = 10;
+
+    private readonly Lock _lock = new();
+    private DateTimeOffset _lastInSync = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastExchange = startedAt;
+
+    /// <summary>True when a round is due: none recently, and no push recently showed us in sync.</summary>
+    public bool IsDue(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var inSyncRecently = now - _lastInSync < interval;
+            var overdue = now - _lastExchange >= interval * MaxSkippedRounds;
+            return !inSyncRecently || overdue;
+        }
+    }
+
+    /// <summary>A push showed this node's world hash equal to its sender's.</summary>
+    public void InSync(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            _lastInSync = now;
+        }
+    }
+
+    /// <summary>A round is starting.</summary>
+    public void Exchanging(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            _lastExchange = now;
+        }
+    }
+
+    /// <summary>
+    /// The answer to a digest: a message for every origin where we hold a newer version or the caller holds none,
+    /// and in <c>wants</c> the origins where the caller is newer, our own id included when it holds a newer version
+    /// of us than we do (we restarted within a second: its copy makes us move past it). Call under the engine's lock.
+    /// </summary>
+    public static DigestReply Answer(WorldView world, string self, VersionClock clock, DigestRequest digest)
+    {
+        var messages = new List<GossipMessage>();
+        var wants = new List<string>();
+        foreach (var (origin, entry) in world.Entries)
+        {
+            if (origin == self && !clock.Announced)
+            {
+                continue;
+            }
+
+            if (!digest.Versions.TryGetValue(origin, out var theirs) || theirs < entry.Version)
+            {
+                messages.Add(RepairMessage(origin, entry));
+            }
+        }
+
+        foreach (var (origin, theirs) in digest.Versions)
+        {
+            if (origin != self && world.IsNewer(origin, theirs))
+            {
+                wants.Add(origin);
+            }
+            else if (origin == self && theirs > clock.Current)
+            {
+                wants.Add(origin);
+            }
+        }
+
+        return new DigestReply(messages, wants);
+    }
+
+    /// <summary>The entries a peer wants from us, as repair messages. Call under the engine's lock.</summary>
+    public static List<GossipMessage> Wanted(WorldView world, string self, VersionClock clock, IEnumerable<string> wants)
+    {
+        var missing = new List<GossipMessage>();
+        foreach (var origin in wants)
+        {
+            if ((origin != self || clock.Announced) && world.TryGet(origin, out var entry))
+            {
+                missing.Add(RepairMessage(origin, entry));
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>An entry as a message that travels one hop (ttl 1), with its origin's uuid, time and trace.</summary>
+    public static GossipMessage RepairMessage(string origin, WorldEntry entry) =>
+        new(entry.Uuid, origin, 1, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, null, entry.Extra));
+}

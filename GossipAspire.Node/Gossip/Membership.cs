@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Logging;
+
+namespace GossipAspire.Node.Gossip;
+
+/// <summary>
+/// Who this node sends to: its peers, each with its count of failed requests in a row, and the peers it dropped,
+/// each with the version of it this node held when it dropped it (so stale news cannot bring it back).
+/// Thread-safe: it has its own lock and never calls out while holding it, so the engine, the outbox and the
+/// transport can all ask it things.
+/// </summary>
+/// <remarks>
+/// Rules (docs/PROTOCOL.md, section 5, "Membership"): a peer is learned when it speaks to us (an envelope's
+/// sender, a digest's caller, an introduction, the seed's answer) and when news from it is newer than what we held
+/// when we dropped it; a peer whose requests fail <see cref="GossipOptions.PeerFailureLimit"/> times in a row is
+/// dropped.
+/// </remarks>
+public sealed partial class Membership
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, int> _peers = new(StringComparer.Ordinal); // peer -> consecutive failures
+    private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
+    private readonly string _self;
+    private readonly int _failureLimit;
+    private readonly ILogger _logger;
+
+    public Membership(string self, GossipOptions options, ILogger logger)
+    {
+        _self = self;
+        _failureLimit = options.PeerFailureLimit;
+        _logger = logger;
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _peers.Count;
+            }
+        }
+    }
+
+    /// <summary>The peers, in id order.</summary>
+    public IReadOnlyList<string> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _peers.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The peers not in <paramref name="covered"/>, in no particular order.</summary>
+    public List<string> Except(IReadOnlySet<string> covered)
+    {
+        lock (_lock)
+        {
+            return [.. _peers.Keys.Where(p => !covered.Contains(p))];
+        }
+    }
+
+    public bool Contains(string peer)
+    {
+        lock (_lock)
+        {
+            return _peers.ContainsKey(peer);
+        }
+    }
+
+    /// <summary>A peer chosen at random, or null when there is none.</summary>
+    public string? Random(Random random)
+    {
+        lock (_lock)
+        {
+            return _peers.Count == 0 ? null : _peers.Keys.ElementAt(random.Next(_peers.Count));
+        }
+    }
+
+    /// <summary>The peer spoke to us (or answered as a seed): it is a peer with a clean record from now on.</summary>
+    public void Learn(string peer)
+    {
+        if (peer == _self)
+        {
+            return;
+        }
+
+        bool learned;
+        lock (_lock)
+        {
+            _dropped.Remove(peer);
+            learned = _peers.TryAdd(peer, 0);
+            if (!learned)
+            {
+                _peers[peer] = 0;
+            }
+        }
+
+        if (learned)
+        {
+            Log.PeerLearned(_logger, peer);
+        }
+    }
+
+    /// <summary>
+    /// News from <paramref name="origin"/> at <paramref name="version"/>: proof it lives, unless we dropped it
+    /// while already holding that version or a later one.
+    /// </summary>
+    public void LearnFromNews(string origin, long version)
+    {
+        if (origin == _self)
+        {
+            return;
+        }
+
+        bool learned = false;
+        lock (_lock)
+        {
+            if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var droppedAt) || droppedAt < version))
+            {
+                _dropped.Remove(origin);
+                _peers[origin] = 0;
+                learned = true;
+            }
+        }
+
+        if (learned)
+        {
+            Log.PeerLearned(_logger, origin);
+        }
+    }
+
+    /// <summary>A request to the peer succeeded: its failures start again from zero.</summary>
+    public void Succeeded(string peer)
+    {
+        lock (_lock)
+        {
+            if (_peers.ContainsKey(peer))
+            {
+                _peers[peer] = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A request to the peer failed. At the limit the peer is dropped, remembering <paramref name="versionHeld"/>
+    /// (the version of it this node holds). Returns true when this failure dropped it.
+    /// </summary>
+    public bool Failed(string peer, long versionHeld, string reason)
+    {
+        var dropped = false;
+        lock (_lock)
+        {
+            if (_peers.TryGetValue(peer, out var failures))
+            {
+                failures++;
+                if (failures >= _failureLimit)
+                {
+                    _peers.Remove(peer);
+                    _dropped[peer] = versionHeld;
+                    dropped = true;
+                }
+                else
+                {
+                    _peers[peer] = failures;
+                }
+            }
+        }
+
+        if (dropped)
+        {
+            Log.PeerDropped(_logger, peer, _failureLimit, reason);
+        }
+        else
+        {
+            Log.PeerFailed(_logger, peer, reason);
+        }
+
+        return dropped;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4, LogLevel.Information, "Learned peer {Peer}")]
+        public static partial void PeerLearned(ILogger logger, string peer);
+
+        [LoggerMessage(5, LogLevel.Debug, "Request to peer {Peer} failed: {Reason}")]
+        public static partial void PeerFailed(ILogger logger, string peer, string reason);
+
+        [LoggerMessage(6, LogLevel.Warning, "Dropped peer {Peer} after {Failures} failed requests (last: {Reason}); it is learned again when it speaks")]
+        public static partial void PeerDropped(ILogger logger, string peer, int failures, string reason);
+    }
+}

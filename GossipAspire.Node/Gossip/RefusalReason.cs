@@ -1,0 +1,24 @@
+namespace GossipAspire.Node.Gossip;
+
+/// <summary>Why <see cref="Admission"/> refused a message: the <c>reason</c> tag of <c>gossip.messages.refused</c>.</summary>
+public enum RefusalReason
+{
+    /// <summary>A version above 2^53 - 1, which the protocol never uses.</summary>
+    VersionTooHigh,
+
+    /// <summary>A version from a generation further ahead of this node's clock than <see cref="GossipOptions.MaxClockSkew"/>.</summary>
+    ClockSkew,
+}
+
+public static class RefusalReasons
+{
+    public static readonly RefusalReason[] All = Enum.GetValues<RefusalReason>();
+
+    /// <summary>The metric tag value: snake_case, as the wire and the stats are.</summary>
+    public static string Tag(this RefusalReason reason) => reason switch
+    {
+        RefusalReason.VersionTooHigh => "version_too_high",
+        RefusalReason.ClockSkew => "clock_skew",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+}
