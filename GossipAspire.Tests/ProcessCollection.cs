@@ -1,4 +1,3 @@
-using GossipAspire.Tests.AppHost;
 
 namespace GossipAspire.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GossipAspire.Tests.Dashboard;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace GossipAspire.Tests.AppHost;
+namespace GossipAspire.Tests;
 
 /// <summary>
 /// One headless Chromium (Debian's, at /usr/bin/chromium; Playwright never downloads a browser here) shared by
