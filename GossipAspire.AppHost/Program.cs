@@ -5,6 +5,14 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var cluster = ClusterOptions.FromConfiguration(builder.Configuration);
 
+// The Lab: the gossip views no Aspire dashboard has (network, who-knows-what matrix, propagation trees), read
+// from the nodes it references; every change links to its trace in the dashboard.
+var lab = builder.AddProject<Projects.GossipAspire_Lab>("lab")
+    .WithNodeLaunch(cluster.NodeLaunch == NodeLaunchMode.Run ? NodeLaunchMode.Run : NodeLaunchMode.Exec, assembly: null)
+    .WithHttpHealthCheck("/health")
+    .WithDashboardUrl("Lab__DashboardUrl")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Lab");
+
 // node-1 ... node-N on consecutive ports, each seeded with its predecessor. They all start at once: a node
 // retries a seed that is not up yet, so there is no WaitFor chain. Endpoints are not proxied: a node's id is
 // the port it listens on, and its peers dial that port.
@@ -18,6 +26,11 @@ for (var k = 1; k <= cluster.Nodes; k++)
         : GossipNode(builder.AddProject<Projects.GossipAspire_Node>(name)
             .WithHttpEndpoint(port: port, name: "http", isProxied: false)
             .WithNodeLaunch(cluster.NodeLaunch, cluster.NodeAssembly)));
+}
+
+foreach (var node in nodes)
+{
+    lab.WithReference(node.GetEndpoint("http"));
 }
 
 ClusterReadiness.LogWhenAllHealthy(nodes);
@@ -35,7 +48,8 @@ IResourceBuilder<IResourceWithEndpoints> GossipNode<T>(IResourceBuilder<T> node)
             IconName = "BookOpen",
             IsHighlighted = true,
         })
-        .WithUrl($"{node.GetEndpoint("http")}/state/", "/state/");
+        .WithUrl($"{node.GetEndpoint("http")}/state/", "/state/")
+        .WithUrl($"{lab.GetEndpoint("http")}/nodes/{node.Resource.Name}", "In the Lab");
 
     if (cluster.PickInterval is { } pickInterval)
     {

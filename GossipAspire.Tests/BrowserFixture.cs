@@ -40,10 +40,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Opens a page and waits until its Blazor circuit is live (the layout marks it), so input works.</summary>
-    public static async Task GotoAsync(IPage page, string url)
+    public static async Task GotoAsync(IPage page, string url, float timeoutMilliseconds = 20_000)
     {
-        await page.GotoAsync(url);
-        await page.Locator("[data-interactive='true']").WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+        await page.GotoAsync(url, new PageGotoOptions { Timeout = timeoutMilliseconds });
+        await page.Locator("[data-interactive='true']").WaitForAsync(new LocatorWaitForOptions { Timeout = timeoutMilliseconds });
     }
 
     /// <summary>Saves a full-page screenshot as a test artifact and says where.</summary>

@@ -91,6 +91,48 @@ public sealed class DashboardBrowserTests(BrowserFixture browser, ITestOutputHel
         });
     }
 
+    [Fact]
+    public async Task Lab_BesideTheDashboard_MatrixTurnsAllFresh_AndAChangeLinksToItsTraceInTheDashboard()
+    {
+        await GossipAppHost.RunAsync(output, s_testTimeout, dashboard: true, test: async (app, nodes, ct) =>
+        {
+            using var dashboard = await AspireDashboard.ConnectAsync(app, ct);
+            await app.ResourceNotifications.WaitForResourceHealthyAsync("lab", ct);
+            var labUrl = app.GetEndpoint("lab", "http").ToString().TrimEnd('/');
+            var page = await LogInAsync(dashboard);
+
+            // The Lab is a resource with its URL, and each node links to its own page in the Lab.
+            await Assertions.Expect(ResourceRow(page, "lab").Locator($"a[href^='{labUrl}']")).ToHaveCountAsync(1, new() { Timeout = ExpectTimeout });
+            var nodeLink = ResourceRow(page, "node-3").GetByRole(AriaRole.Link, new() { Name = "In the Lab" });
+            await Assertions.Expect(nodeLink).ToHaveAttributeAsync("href", $"{labUrl}/nodes/node-3");
+            await BrowserFixture.GotoAsync(page, $"{labUrl}/nodes/node-3", ExpectTimeout * 3);
+            await Assertions.Expect(page.GetByTestId("node-name")).ToHaveAttributeAsync("data-node", nodes.IdOf("node-3"), new() { Timeout = ExpectTimeout });
+            await Assertions.Expect(page.GetByTestId("node-state")).ToHaveTextAsync("answering", new() { Timeout = ExpectTimeout });
+
+            // The who-knows-what matrix of the ten nodes turns all fresh.
+            await BrowserFixture.GotoAsync(page, labUrl + "/", ExpectTimeout);
+            var matrix = page.GetByTestId("matrix");
+            await Assertions.Expect(matrix.Locator("td[data-fresh]")).ToHaveCountAsync(100, new() { Timeout = ExpectTimeout * 2 });
+            await Assertions.Expect(matrix.Locator("td[data-fresh='false']")).ToHaveCountAsync(0, new() { Timeout = ExpectTimeout * 2 });
+            await Assertions.Expect(page.GetByTestId("freshness")).ToHaveTextAsync("100.0%", new() { Timeout = ExpectTimeout });
+            Assert.Equal(nodes.Names, (await matrix.Locator("thead th").AllInnerTextsAsync()).Skip(1));
+            await BrowserFixture.ScreenshotAsync(page, "aspire-lab-network", output);
+
+            // A pick at node-2 is a change in the Lab whose trace link opens that trace in the dashboard.
+            var pick = await nodes.PickAsync("node-2", "Kim by Rudyard Kipling", ct);
+            await nodes.WaitForPickAsync("node-2", pick, nodes.Except("node-2"), TimeSpan.FromSeconds(30), ct);
+            await BrowserFixture.GotoAsync(page, labUrl + "/changes", ExpectTimeout);
+            var row = page.GetByTestId("changes").Locator($"tr[data-origin='{nodes.IdOf("node-2")}']").Filter(new() { HasText = "Kim by Rudyard Kipling" });
+            await Assertions.Expect(row.GetByTestId("reached")).ToHaveTextAsync("10 / 10", new() { Timeout = ExpectTimeout });
+            var traceLink = row.GetByTestId("trace-link");
+            await Assertions.Expect(traceLink).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"^{System.Text.RegularExpressions.Regex.Escape(dashboard.BaseAddress.ToString().TrimEnd('/'))}/traces/detail/[0-9a-f]{{32}}$"));
+            await BrowserFixture.ScreenshotAsync(page, "aspire-lab-changes", output);
+
+            await page.GotoAsync((await traceLink.GetAttributeAsync("href"))!);
+            await Assertions.Expect(page.Locator("td[title='node-2: gossip pick']")).ToHaveCountAsync(1, new() { Timeout = ExpectTimeout });
+        });
+    }
+
     /// <summary>Logs in as a developer does, with the link the AppHost prints, and waits for the Resources page.</summary>
     private async Task<IPage> LogInAsync(AspireDashboard dashboard)
     {
