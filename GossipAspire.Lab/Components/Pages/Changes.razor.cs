@@ -1,0 +1,12 @@
+using GossipAspire.Lab.Changes;
+using GossipAspire.Lab.Components.Shared;
+
+namespace GossipAspire.Lab.Components.Pages;
+
+public partial class Changes
+{
+    private const int Shown = 200;
+    private IReadOnlyList<ChangeRecord> _changes = [];
+
+    protected override void Load() => _changes = Changes.Recent(Shown);
+}
