@@ -68,7 +68,7 @@ public static class LabApi
         if (changes.Find(id) is not { } change)
         {
             return TypedResults.Problem(
-                $"The Lab holds no change '{id}' (it keeps the newest {changes.Count} it has seen).",
+                $"The Lab holds no change '{id}'. It keeps the newest changes it has read from the nodes' histories ({changes.Count} now).",
                 statusCode: StatusCodes.Status404NotFound, title: "Unknown change");
         }
 
