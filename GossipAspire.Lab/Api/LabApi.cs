@@ -98,6 +98,7 @@ public static class LabApi
         change.PickedAt,
         change.Receipts.Count,
         tree?.NodesKnown ?? NodesKnown(change, network),
+        network.CurrentVersion(change.Origin) > change.Version,
         change.TimeToLastNode?.TotalMilliseconds,
         change.Duplicates,
         change.TraceId,
