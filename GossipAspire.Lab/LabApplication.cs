@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.FluentUI.AspNetCore.Components;
 using OpenTelemetry.Instrumentation.AspNetCore;
@@ -87,7 +88,7 @@ public static partial class LabApplication
             .PostConfigure(options => AddNodes(options, builder.Configuration, commandLineNodes))
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<LabOptions>>(sp => new LabOptionsValidator(builder.Configuration));
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new NodeClient(sp.GetRequiredService<IOptions<LabOptions>>().Value.RequestTimeout));
         builder.Services.AddSingleton(sp =>
         {

@@ -68,7 +68,7 @@ public static class LabApi
         if (changes.Find(id) is not { } change)
         {
             return TypedResults.Problem(
-                $"The Lab holds no change '{id}' (it keeps the newest {changes.Count} it has seen).",
+                $"The Lab holds no change '{id}'. It keeps the newest changes it has read from the nodes' histories ({changes.Count} now).",
                 statusCode: StatusCodes.Status404NotFound, title: "Unknown change");
         }
 
@@ -98,6 +98,7 @@ public static class LabApi
         change.PickedAt,
         change.Receipts.Count,
         tree?.NodesKnown ?? NodesKnown(change, network),
+        network.CurrentVersion(change.Origin) > change.Version,
         change.TimeToLastNode?.TotalMilliseconds,
         change.Duplicates,
         change.TraceId,

@@ -29,6 +29,7 @@ public sealed record ChangeSummaryModel(
     DateTime? PickedAt,
     int NodesReached,
     int NodesKnown,
+    bool Superseded,
     double? TimeToLastNodeMs,
     int Duplicates,
     string? TraceId,

@@ -28,6 +28,16 @@ public sealed class LabApiTests(ITestOutputHelper output)
         Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/alive")]
+    public async Task HealthProbes_AreMapped(string path)
+    {
+        await using var lab = await LabHost.StartAsync(output);
+
+        Assert.Equal("Healthy", await lab.Api.GetStringAsync(path));
+    }
+
     [Fact]
     public async Task Api_WithNoNodes_AnswersEmpty()
     {

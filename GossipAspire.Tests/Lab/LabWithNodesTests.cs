@@ -73,6 +73,12 @@ public sealed class LabWithNodesTests(ITestOutputHelper output)
         output.WriteLine(detail.ToString());
         var summary = detail.GetProperty("change");
         Assert.Equal(4, summary.GetProperty("nodesKnown").GetInt32());
+        Assert.False(summary.GetProperty("superseded").GetBoolean());
+        // The origin's earlier changes (its first book) are superseded by this pick.
+        var earlier = (await lab.GetJsonAsync("/api/changes?limit=100")).GetProperty("changes").EnumerateArray()
+            .Where(c => c.GetProperty("origin").GetString() == origin && c.GetProperty("version").GetInt64() < version).ToList();
+        Assert.NotEmpty(earlier);
+        Assert.All(earlier, c => Assert.True(c.GetProperty("superseded").GetBoolean()));
         Assert.Empty(detail.GetProperty("missing").EnumerateArray());
         var tree = detail.GetProperty("tree").EnumerateArray().ToList();
         Assert.Equal(4, tree.Count);
