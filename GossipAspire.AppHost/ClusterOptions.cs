@@ -31,6 +31,12 @@ public sealed class ClusterOptions
     /// <summary>With <c>--node-launch exec</c>: a built node assembly to run instead of the node project's own build.</summary>
     public string? NodeAssembly { get; set; }
 
+    /// <summary>
+    /// Whether the AppHost wakes Aspire's health check of a starting node the moment the node answers
+    /// (<see cref="PromptHealthChecks"/>); <c>Cluster:PromptHealthChecks=false</c> leaves Aspire's own back-off.
+    /// </summary>
+    public bool PromptHealthChecks { get; set; } = true;
+
     /// <summary>Where <c>node-k</c> listens (its id is the port).</summary>
     public int PortOf(int k) => BasePort + k - 1;
 
@@ -45,6 +51,7 @@ public sealed class ClusterOptions
         options.PickInterval = ReadTimeSpan(configuration["pick-interval"] ?? section[nameof(PickInterval)], "--pick-interval", problems);
         options.NodeLaunch = ReadLaunch(configuration["node-launch"] ?? section[nameof(NodeLaunch)], problems);
         options.NodeAssembly = configuration["node-assembly"] ?? section[nameof(NodeAssembly)];
+        options.PromptHealthChecks = ReadBool(section[nameof(PromptHealthChecks)], "Cluster:PromptHealthChecks", true, problems);
 
         var result = new ValidateClusterOptions().Validate(null, options);
         if (result.Failed)
@@ -70,6 +77,22 @@ public sealed class ClusterOptions
         }
 
         problems.Add($"{name} must be a whole number (got '{text}').");
+        return fallback;
+    }
+
+    private static bool ReadBool(string? text, string name, bool fallback, List<string> problems)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{name} must be true or false (got '{text}').");
         return fallback;
     }
 

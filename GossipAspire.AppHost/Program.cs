@@ -34,6 +34,10 @@ foreach (var node in nodes)
 }
 
 ClusterReadiness.LogWhenAllHealthy(nodes);
+if (cluster.PromptHealthChecks)
+{
+    PromptHealthChecks.WatchStarting(builder, [.. nodes, lab]);
+}
 
 builder.Build().Run();
 
