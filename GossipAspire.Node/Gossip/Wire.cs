@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace GossipAspire.Node.Gossip;
 
@@ -15,6 +16,7 @@ public static class Wire
     public const string WorldHashHeader = "X-Gossip-World";
 
     private static readonly string[] s_knownPayloadKeys = ["version", "book", "traceparent", "picked_at", "hop"];
+    private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 16 };
 
     public static bool TryReadEnvelope(ReadOnlySpan<byte> body, out GossipEnvelope? envelope, out string? error)
     {
@@ -257,6 +259,75 @@ public static class Wire
         writer.WriteEndArray();
     }
 
+    /// <summary>
+    /// False, with the reason, when a string or a key anywhere in <paramref name="body"/> is not valid Unicode: a lone
+    /// surrogate escape (<c>\ud800</c>, <c>\udc00</c>), bytes that are not UTF-8, an overlong encoding or an
+    /// encoded surrogate. System.Text.Json reads such strings only when asked for them, and then throws, so every
+    /// string is checked here before anything reads one. Also false (with the parser's reason) for a body that is
+    /// not JSON at all.
+    /// </summary>
+    public static bool TryCheckText(ReadOnlySpan<byte> body, out string? error)
+    {
+        error = null;
+        // Every value of the body, so one that holds two values is refused for that, with its own message, later.
+        var reader = new Utf8JsonReader(body, s_readerOptions with { AllowMultipleValues = true });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                {
+                    continue;
+                }
+
+                if (!IsValidText(ref reader))
+                {
+                    error = $"The body holds a {(reader.TokenType == JsonTokenType.PropertyName ? "key" : "string")} that is not valid Unicode "
+                        + $"(a lone surrogate escape, or bytes that are not UTF-8) at byte {reader.TokenStartIndex}.";
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException exception)
+        {
+            error = $"The body is not valid JSON: {exception.Message}";
+            return false;
+        }
+    }
+
+    private static bool IsValidText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+        }
+
+        try
+        {
+            // Unescaping checks the escapes' surrogates and the UTF-8 around them; a lone one throws.
+            var text = reader.GetString()!;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(text[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static bool TryParse(ReadOnlySpan<byte> body, out JsonDocument? document, out string? error)
     {
         document = null;
@@ -267,7 +338,12 @@ public static class Wire
             return false;
         }
 
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        if (!TryCheckText(body, out error))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(body, s_readerOptions);
         try
         {
             document = JsonDocument.ParseValue(ref reader);

@@ -311,17 +311,4 @@ public sealed partial class NodeApiTests : IDisposable
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")]
     private static partial Regex Rfc3339Micro();
-
-    /// <summary>Every outgoing request fails at once: these tests look at one node, not a network.</summary>
-    private sealed class UnreachableTransport : IGossipTransport
-    {
-        public Task<IReadOnlyList<string>> JoinAsync(string seed, string self, CancellationToken cancellationToken) =>
-            Task.FromException<IReadOnlyList<string>>(new HttpRequestException("unreachable in this test"));
-
-        public Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken) =>
-            Task.FromException(new HttpRequestException("unreachable in this test"));
-
-        public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken) =>
-            Task.FromException<byte[]>(new HttpRequestException("unreachable in this test"));
-    }
 }
