@@ -15,6 +15,12 @@ public static class Wire
     public const string CoveredHeader = "X-Gossip-Covered";
     public const string WorldHashHeader = "X-Gossip-World";
 
+    /// <summary>
+    /// The largest number a node writes (2^53 - 1), so every number it sends is exact in JavaScript too. A larger
+    /// <c>ttl</c> or <c>hop</c> is read as this (clamped); a larger version is refused by admission.
+    /// </summary>
+    public const long MaxNumber = (1L << 53) - 1;
+
     private static readonly string[] s_knownPayloadKeys = ["version", "book", "traceparent", "picked_at", "hop"];
     private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 16 };
 
@@ -417,7 +423,7 @@ public static class Wire
             return false;
         }
 
-        if (!item.TryGetProperty("ttl", out var ttlElement) || ttlElement.ValueKind != JsonValueKind.Number || !ttlElement.TryGetInt64(out var ttl))
+        if (!item.TryGetProperty("ttl", out var ttlElement) || !TryReadInteger(ttlElement, out var ttl))
         {
             error = $"{at}.ttl must be a whole number.";
             return false;
@@ -472,13 +478,13 @@ public static class Wire
         long? hop = null;
         if (payloadElement.TryGetProperty("hop", out var hopElement) && hopElement.ValueKind != JsonValueKind.Null)
         {
-            if (hopElement.ValueKind != JsonValueKind.Number || !hopElement.TryGetInt64(out var hopValue) || hopValue < 0)
+            if (!TryReadInteger(hopElement, out var hopValue) || hopValue < 0)
             {
                 error = $"{at}.payload.hop must be a whole number of at least 0.";
                 return false;
             }
 
-            hop = hopValue;
+            hop = Math.Min(hopValue, MaxNumber);
         }
 
         List<KeyValuePair<string, JsonElement>>? extra = null;
@@ -491,12 +497,19 @@ public static class Wire
         }
 
         error = null;
-        message = new GossipMessage(uuid, origin!, ttl, new GossipPayload(version, book, traceparent, pickedAt, hop, extra));
+        message = new GossipMessage(uuid, origin!, Math.Min(ttl, MaxNumber), new GossipPayload(version, book, traceparent, pickedAt, hop, extra));
         return true;
     }
 
     /// <summary>A JSON number written as a whole number of at least 0; one beyond 64 bits saturates to <see cref="long.MaxValue"/>.</summary>
-    private static bool TryReadWholeNumber(JsonElement element, out long value)
+    private static bool TryReadWholeNumber(JsonElement element, out long value) => TryReadInteger(element, out value) && value >= 0;
+
+    /// <summary>
+    /// A JSON number written as a whole number (digits, an optional minus; no fraction or exponent). One beyond
+    /// 64 bits saturates to <see cref="long.MaxValue"/> or <see cref="long.MinValue"/> instead of failing, so the
+    /// rules for its key (clamp or refuse) decide what happens to it.
+    /// </summary>
+    private static bool TryReadInteger(JsonElement element, out long value)
     {
         value = 0;
         if (element.ValueKind != JsonValueKind.Number)
@@ -506,13 +519,15 @@ public static class Wire
 
         if (element.TryGetInt64(out value))
         {
-            return value >= 0;
+            return true;
         }
 
-        var raw = element.GetRawText();
-        if (raw.Length > 0 && raw.All(char.IsAsciiDigit))
+        var raw = element.GetRawText().AsSpan();
+        var negative = raw.StartsWith("-");
+        var digits = negative ? raw[1..] : raw;
+        if (digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9'))
         {
-            value = long.MaxValue;
+            value = negative ? long.MinValue : long.MaxValue;
             return true;
         }
 
