@@ -208,12 +208,13 @@ public sealed partial class GossipEngine : IDisposable
                 hash = _world.Hash;
             }
 
-            var targets = _membership.Snapshot();
+            var push = new PushBatch(Id, Id, null, _membership);
+            push.Add(message);
             Tag(span, message, hop: 0, duplicate: false);
-            span?.SetTag("gossip.targets", targets.Count);
+            span?.SetTag("gossip.targets", push.Candidates.Count);
             span?.Stop(); // the pick is done; the sends that follow are the receivers' spans, parented to it
-            Log.Picked(_logger, message.Payload.Book, message.Payload.Version, targets.Count);
-            Fan(message, targets, [.. targets, Id], hash);
+            Log.Picked(_logger, message.Payload.Book, message.Payload.Version, push.Candidates.Count);
+            push.Send(Id, _outbox, hash, _options.MaxBodyBytes);
             return (message.Payload.Version, message.Payload.Book);
         }
         finally
@@ -224,17 +225,26 @@ public sealed partial class GossipEngine : IDisposable
 
     /// <summary>
     /// Absorbs an envelope: learns its sender, drops what is expired or already seen, keeps what is newer, and
-    /// forwards new news to peers that the sender's <c>X-Gossip-Covered</c> header does not name.
+    /// forwards the new news, all of it in one envelope per target, to peers that the sender's
+    /// <c>X-Gossip-Covered</c> header does not name.
     /// </summary>
     public void Receive(GossipEnvelope envelope, GossipHeaders headers)
     {
         _membership.Learn(envelope.ClientId);
+        var push = new PushBatch(Id, envelope.ClientId, headers.Covered, _membership);
         foreach (var message in envelope.Messages)
         {
-            Absorb(message, envelope.ClientId, headers, repair: false);
+            Absorb(message, envelope.ClientId, push);
         }
 
-        if (headers.WorldHash is { } theirs && theirs == WorldHash)
+        ulong hash;
+        lock (_lock)
+        {
+            hash = _world.Hash;
+        }
+
+        push.Send(Id, _outbox, hash, _options.MaxBodyBytes);
+        if (headers.WorldHash is { } theirs && theirs == hash)
         {
             _antiEntropy.InSync(_time.GetUtcNow());
         }
@@ -298,7 +308,7 @@ public sealed partial class GossipEngine : IDisposable
         _membership.Learn(peer);
         foreach (var message in reply!.Messages)
         {
-            Absorb(message, peer, GossipHeaders.None, repair: true);
+            Absorb(message, peer, push: null);
         }
 
         List<GossipMessage> missing;
@@ -312,14 +322,20 @@ public sealed partial class GossipEngine : IDisposable
             Log.Repaired(_logger, peer, reply.Messages.Count, missing.Count);
         }
 
-        if (missing.Count > 0)
+        var headers = new GossipHeaders(new HashSet<string>([peer, Id]), null);
+        foreach (var (body, messages) in Wire.WriteEnvelopes(Id, missing.ConvertAll(Wire.WriteMessage), _options.MaxBodyBytes))
         {
-            await _outbox.SendAsync(peer, Wire.WriteEnvelope(Id, missing), missing.Count, new GossipHeaders(new HashSet<string>([peer, Id]), null), cancellationToken);
+            await _outbox.SendAsync(peer, body, messages, headers, cancellationToken);
         }
     }
 
-    private void Absorb(GossipMessage message, string sender, GossipHeaders headers, bool repair)
+    /// <summary>
+    /// One inbound message: pushed (<paramref name="push"/> collects what is to go on) or handed over by repair
+    /// (<paramref name="push"/> null: kept, never forwarded).
+    /// </summary>
+    private void Absorb(GossipMessage message, string sender, PushBatch? push)
     {
+        var repair = push is null;
         var now = _time.GetUtcNow();
         var hop = message.Payload.Hop;
         _counters.MessageReceived();
@@ -372,23 +388,10 @@ public sealed partial class GossipEngine : IDisposable
             }
 
             bool applied;
-            IReadOnlyList<string> targets = [];
-            HashSet<string> covered;
-            ulong hash;
             lock (_lock)
             {
                 var source = new ChangeSource(sender, hop, parent == default ? null : parent.TraceId.ToHexString(), repair);
                 applied = ApplyLocked(message, now, span, source);
-                covered = headers.Covered is { } given ? new HashSet<string>(given, StringComparer.Ordinal) : new(StringComparer.Ordinal);
-                covered.Add(sender);
-                covered.Add(message.ClientId);
-                covered.Add(Id);
-                if (applied && !repair && message.Ttl - 1 > 0)
-                {
-                    targets = _membership.Except(covered);
-                }
-
-                hash = _world.Hash;
             }
 
             if (!applied)
@@ -402,11 +405,11 @@ public sealed partial class GossipEngine : IDisposable
                 _counters.PropagationDelay(now - pickedAt);
             }
 
-            if (targets.Count > 0)
+            var targets = push is not null && message.Ttl - 1 > 0 ? push.TargetsFor(message.ClientId) : 0;
+            if (targets > 0)
             {
-                span?.SetTag("gossip.forwarded_to", targets.Count);
-                span?.Stop();
-                var forwarded = message with
+                span?.SetTag("gossip.forwarded_to", targets);
+                push!.Add(message with
                 {
                     Ttl = message.Ttl - 1,
                     Payload = message.Payload with
@@ -414,8 +417,7 @@ public sealed partial class GossipEngine : IDisposable
                         Traceparent = span is null ? message.Payload.Traceparent : Traceparent(span),
                         Hop = Math.Min(hop ?? 1, Wire.MaxNumber - 1) + 1, // never past what the wire allows
                     },
-                };
-                Fan(forwarded, targets, [.. covered, .. targets], hash);
+                });
             }
         }
         finally
@@ -472,19 +474,6 @@ public sealed partial class GossipEngine : IDisposable
         {
             return _world.VersionOf(peer);
         }
-    }
-
-    /// <summary>Sends one message to each target in the background, naming all of them as covered.</summary>
-    private void Fan(GossipMessage message, IReadOnlyList<string> targets, IEnumerable<string> covered, ulong worldHash)
-    {
-        if (targets.Count == 0)
-        {
-            return;
-        }
-
-        // Every copy is the same envelope (sender = us), so it is written once.
-        var headers = new GossipHeaders(new HashSet<string>(covered, StringComparer.Ordinal), worldHash);
-        _outbox.Push(Wire.WriteEnvelope(Id, [message]), 1, targets, headers);
     }
 
     private void Tag(Activity? span, GossipMessage message, long? hop, bool duplicate)
