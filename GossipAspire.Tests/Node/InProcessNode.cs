@@ -30,6 +30,19 @@ public sealed class InProcessNode : IDisposable
             web.ConfigureTestServices(services => services.AddSingleton<IGossipTransport, UnreachableTransport>());
         });
         Client = _factory.CreateClient();
+
+        // The worker announces the starting book with a first pick just after start; a test that compares states
+        // must not have it land in between, so it begins once that pick is made.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((Engine.Current.Version & ((1L << GossipEngine.GenerationShift) - 1)) == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The in-process node made no first pick within 30 s.");
+            }
+
+            Thread.Sleep(5);
+        }
     }
 
     public HttpClient Client { get; }

@@ -1,49 +1,31 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GossipAspire.Node.Gossip;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GossipAspire.Tests.Node;
 
 /// <summary>The HTTP surface of one node, in-process, with its outgoing requests captured instead of sent.</summary>
 public sealed partial class NodeApiTests : IDisposable
 {
-    private readonly WebApplicationFactory<Program> _factory;
-    private readonly HttpClient _client;
+    private readonly InProcessNode _node = new(("Gossip:MaxBodyBytes", "4096"));
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
 
-    public NodeApiTests()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Gossip:Port", "5001");
-            web.UseSetting("Gossip:PickInterval", "01:00:00");
-            web.UseSetting("Gossip:AntiEntropyInterval", "01:00:00");
-            web.UseSetting("Gossip:MaxBodyBytes", "4096");
-            web.ConfigureTestServices(services => services.AddSingleton<IGossipTransport, UnreachableTransport>());
-        });
-        _client = _factory.CreateClient();
-    }
+    private HttpClient Client => _node.Client;
 
     public void Dispose()
     {
-        _client.Dispose();
-        _factory.Dispose();
+        _node.Dispose();
         _timeout.Dispose();
     }
 
     private async Task<HttpResponseMessage> PostAsync(string path, string body) =>
-        await _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), _timeout.Token);
+        await Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), _timeout.Token);
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {
-        var text = await _client.GetStringAsync(path, _timeout.Token);
+        var text = await Client.GetStringAsync(path, _timeout.Token);
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
@@ -177,14 +159,14 @@ public sealed partial class NodeApiTests : IDisposable
     [Fact]
     public async Task Peers_ListAndIntroduce_InTheGemsShape()
     {
-        Assert.Equal("[]", await _client.GetStringAsync("/peers/", _timeout.Token));
+        Assert.Equal("[]", await Client.GetStringAsync("/peers/", _timeout.Token));
 
-        var answer = await _client.GetStringAsync("/peers/5009", _timeout.Token);
+        var answer = await Client.GetStringAsync("/peers/5009", _timeout.Token);
         Assert.Equal("[]", answer); // the caller is not told about itself
-        Assert.Equal("""["5009"]""", await _client.GetStringAsync("/peers/", _timeout.Token));
-        Assert.Equal("""["5009"]""", await _client.GetStringAsync("/peers/5010", _timeout.Token));
+        Assert.Equal("""["5009"]""", await Client.GetStringAsync("/peers/", _timeout.Token));
+        Assert.Equal("""["5009"]""", await Client.GetStringAsync("/peers/5010", _timeout.Token));
 
-        using var bad = await _client.GetAsync("/peers/five", _timeout.Token);
+        using var bad = await Client.GetAsync("/peers/five", _timeout.Token);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
@@ -217,7 +199,7 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Equal(before + 1, answer.GetProperty("version").GetInt64());
         Assert.Equal("Kim by Rudyard Kipling", answer.GetProperty("book").GetString());
 
-        using var random = await _client.PostAsync("/pick/", null, _timeout.Token);
+        using var random = await Client.PostAsync("/pick/", null, _timeout.Token);
         var second = JsonDocument.Parse(await random.Content.ReadAsStringAsync(_timeout.Token)).RootElement;
         Assert.NotEqual("Kim by Rudyard Kipling", second.GetProperty("book").GetString()); // never the same book twice in a row
 
@@ -247,7 +229,7 @@ public sealed partial class NodeApiTests : IDisposable
         var rest = await GetJsonAsync($"/history/?after={all.GetProperty("next").GetInt64()}");
         Assert.Empty(rest.GetProperty("events").EnumerateArray());
 
-        using var bad = await _client.GetAsync("/history/?after=yesterday", _timeout.Token);
+        using var bad = await Client.GetAsync("/history/?after=yesterday", _timeout.Token);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
@@ -290,7 +272,7 @@ public sealed partial class NodeApiTests : IDisposable
     [InlineData("after=-1")]
     public async Task History_BadLimitOrAfter_Is400ProblemDetails(string query)
     {
-        using var response = await _client.GetAsync($"/history/?{query}", _timeout.Token);
+        using var response = await Client.GetAsync($"/history/?{query}", _timeout.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -301,7 +283,7 @@ public sealed partial class NodeApiTests : IDisposable
     [Fact]
     public async Task Root_IsTextForPeople()
     {
-        using var response = await _client.GetAsync("/", _timeout.Token);
+        using var response = await Client.GetAsync("/", _timeout.Token);
         var text = await response.Content.ReadAsStringAsync(_timeout.Token);
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
