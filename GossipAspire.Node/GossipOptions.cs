@@ -67,8 +67,8 @@ public sealed class GossipOptions
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Most bytes a message's payload may carry beyond version, book, picked_at and hop: its unknown keys (names and
-    /// values, as sent) and its traceparent. A message over it is refused before it is stored or forwarded.
+    /// Most bytes a message's unknown payload keys may take together (names and values, as sent); the known keys
+    /// have bounds of their own. A message over it is refused before it is stored or forwarded.
     /// </summary>
     public int MaxPayloadBytes { get; set; } = 4096;
 
@@ -141,6 +141,7 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         AtLeast(options.MaxBodyBytes, 1024, "MaxBodyBytes", problems);
         AtLeast(options.PeerFailureLimit, 1, "PeerFailureLimit", problems);
         AtLeast(options.HistorySize, 1, "HistorySize", problems);
+
         AtLeast(options.MaxPayloadBytes, 256, "MaxPayloadBytes", problems);
         if (options.MaxPayloadBytes > options.MaxBodyBytes)
         {

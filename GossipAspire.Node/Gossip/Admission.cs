@@ -15,7 +15,7 @@ namespace GossipAspire.Node.Gossip;
 /// <remarks>
 /// Message rules (docs/PROTOCOL.md, section 9): a version is at most 2^53 - 1, and its generation (its origin's
 /// start second) at most <see cref="GossipOptions.MaxClockSkew"/> ahead of this node's clock; unknown payload keys
-/// and the traceparent fit in <see cref="GossipOptions.MaxPayloadBytes"/>. A refused message is
+/// fit in <see cref="GossipOptions.MaxPayloadBytes"/>. A refused message is
 /// counted (<c>gossip.messages.refused</c>, by reason) and otherwise ignored: not deduplicated, not stored, not
 /// forwarded; the rest of its envelope is still taken, and the sender still gets <c>{"status":"OK"}</c>, because a
 /// gem node relays whatever it holds and drops a peer that answers anything else.
@@ -95,7 +95,7 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return RefusalReason.ClockSkew;
         }
 
-        if (FreeFormBytes(message.Payload) > _maxPayloadBytes)
+        if (UnknownKeyBytes(message.Payload) > _maxPayloadBytes)
         {
             return RefusalReason.PayloadTooLarge;
         }
@@ -103,10 +103,10 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
         return null;
     }
 
-    /// <summary>The payload's bytes that no rule bounds otherwise: unknown keys (name and value as sent) and the traceparent.</summary>
-    public static long FreeFormBytes(GossipPayload payload)
+    /// <summary>The bytes of the payload's unknown keys, names and values as sent: the part no other rule bounds.</summary>
+    public static long UnknownKeyBytes(GossipPayload payload)
     {
-        long bytes = payload.Traceparent is { } traceparent ? Encoding.UTF8.GetByteCount(traceparent) : 0;
+        long bytes = 0;
         foreach (var (key, value) in payload.Extra ?? [])
         {
             bytes += Encoding.UTF8.GetByteCount(key) + JsonMarshal.GetRawUtf8Value(value).Length;

@@ -9,7 +9,7 @@ public enum RefusalReason
     /// <summary>A version from a generation further ahead of this node's clock than <see cref="GossipOptions.MaxClockSkew"/>.</summary>
     ClockSkew,
 
-    /// <summary>Unknown payload keys and <c>traceparent</c> together larger than <see cref="GossipOptions.MaxPayloadBytes"/>.</summary>
+    /// <summary>Unknown payload keys larger, together, than <see cref="GossipOptions.MaxPayloadBytes"/>.</summary>
     PayloadTooLarge,
 }
 

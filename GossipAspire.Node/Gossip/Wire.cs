@@ -21,6 +21,9 @@ public static class Wire
     /// </summary>
     public const long MaxNumber = (1L << 53) - 1;
 
+    /// <summary>The longest <c>payload.traceparent</c> read (a W3C traceparent of version 00 is 55 characters).</summary>
+    public const int MaxTraceparentLength = 256;
+
     private static readonly string[] s_knownPayloadKeys = ["version", "book", "traceparent", "picked_at", "hop"];
     private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 16 };
 
@@ -512,9 +515,9 @@ public static class Wire
         string? traceparent = null;
         if (payloadElement.TryGetProperty("traceparent", out var traceElement) && traceElement.ValueKind != JsonValueKind.Null)
         {
-            if (traceElement.ValueKind != JsonValueKind.String)
+            if (traceElement.ValueKind != JsonValueKind.String || traceElement.GetString()!.Length > MaxTraceparentLength)
             {
-                error = $"{at}.payload.traceparent must be a string.";
+                error = $"{at}.payload.traceparent must be a string of at most {MaxTraceparentLength} characters.";
                 return false;
             }
 

@@ -134,6 +134,17 @@ public sealed partial class NodeApiTests : IDisposable
     }
 
     [Fact]
+    public async Task PostGossip_ATraceparentLongerThan256Characters_Is400ProblemDetails()
+    {
+        var message = $$$"""{"uuid":"t","client_id":"5004","ttl":2,"payload":{"version":3,"book":"Kim","traceparent":"{{{new string('0', 257)}}}"}}""";
+
+        using var response = await PostAsync("/gossip/", $$"""{"client_id":"5003","messages":[{{message}}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("traceparent must be a string of at most 256", await response.Content.ReadAsStringAsync(_timeout.Token), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PostDigest_AVersionAbove2To53Minus1_Is400ProblemDetails()
     {
         using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"5002":9007199254740992}}""");
