@@ -54,6 +54,12 @@ public sealed class GossipOptions
     /// <summary>Consecutive failed requests after which a peer is dropped (it is learned again when it speaks).</summary>
     public int PeerFailureLimit { get; set; } = 3;
 
+    /// <summary>
+    /// Most peers a node holds, and most origins its world view holds besides itself: an id beyond it is not
+    /// learned, and news of a further origin is refused, until a peer is dropped or an origin forgotten.
+    /// </summary>
+    public int MaxPeers { get; set; } = 256;
+
     /// <summary>How many world-view changes <c>GET /history/</c> keeps.</summary>
     public int HistorySize { get; set; } = 10_000;
 
@@ -141,6 +147,11 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         AtLeast(options.MaxBodyBytes, 1024, "MaxBodyBytes", problems);
         AtLeast(options.PeerFailureLimit, 1, "PeerFailureLimit", problems);
         AtLeast(options.HistorySize, 1, "HistorySize", problems);
+        AtLeast(options.MaxPeers, 1, "MaxPeers", problems);
+        if (options.MaxPeers > 100_000)
+        {
+            problems.Add($"Gossip:MaxPeers must be at most 100000 (got {options.MaxPeers}).");
+        }
 
         AtLeast(options.MaxPayloadBytes, 256, "MaxPayloadBytes", problems);
         if (options.MaxPayloadBytes > options.MaxBodyBytes)

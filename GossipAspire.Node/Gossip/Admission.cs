@@ -15,7 +15,7 @@ namespace GossipAspire.Node.Gossip;
 /// <remarks>
 /// Message rules (docs/PROTOCOL.md, section 9): a version is at most 2^53 - 1, and its generation (its origin's
 /// start second) at most <see cref="GossipOptions.MaxClockSkew"/> ahead of this node's clock; unknown payload keys
-/// fit in <see cref="GossipOptions.MaxPayloadBytes"/>. A refused message is
+/// fit in <see cref="GossipOptions.MaxPayloadBytes"/>; a new origin needs room in the world view. A refused message is
 /// counted (<c>gossip.messages.refused</c>, by reason) and otherwise ignored: not deduplicated, not stored, not
 /// forwarded; the rest of its envelope is still taken, and the sender still gets <c>{"status":"OK"}</c>, because a
 /// gem node relays whatever it holds and drops a peer that answers anything else.
@@ -24,6 +24,7 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
 {
     private readonly long _maxSkewSeconds = (long)Math.Ceiling(options.Value.MaxClockSkew.TotalSeconds);
     private readonly int _maxPayloadBytes = options.Value.MaxPayloadBytes;
+    private readonly int _maxOrigins = options.Value.MaxPeers + 1;
 
     public const string BadEnvelopeTitle = "Invalid gossip envelope";
     public const string BadDigestTitle = "Invalid digest";
@@ -79,6 +80,24 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
 
         counters.MessageRefused(reason);
         Log.Refused(logger, message.Uuid, message.ClientId, message.Payload.Version, reason.Tag());
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the world view, holding <paramref name="origins"/> origins (itself included), has room for the
+    /// message's origin: always for one it holds, else only below <see cref="GossipOptions.MaxPeers"/> + 1. A message
+    /// without room is refused (and counted). The engine asks under the lock that guards the world view, before it
+    /// stores the message's uuid.
+    /// </summary>
+    public bool HasRoomFor(GossipMessage message, bool knownOrigin, int origins)
+    {
+        if (knownOrigin || origins < _maxOrigins)
+        {
+            return true;
+        }
+
+        counters.MessageRefused(RefusalReason.OriginLimit);
+        Log.Refused(logger, message.Uuid, message.ClientId, message.Payload.Version, RefusalReason.OriginLimit.Tag());
         return false;
     }
 

@@ -355,6 +355,11 @@ public sealed partial class GossipEngine : IDisposable
         bool fresh;
         lock (_lock)
         {
+            if (!_admission.HasRoomFor(message, _world.Contains(message.ClientId), _world.Count))
+            {
+                return;
+            }
+
             fresh = _seen.Add(message.Uuid, now);
         }
 

@@ -12,6 +12,7 @@ namespace GossipAspire.Node.Gossip;
 /// Rules (docs/PROTOCOL.md, section 5, "Membership"): a peer is learned when it speaks to us (an envelope's
 /// sender, a digest's caller, an introduction, the seed's answer) and when news from it is newer than what we held
 /// when we dropped it; a peer whose requests fail <see cref="GossipOptions.PeerFailureLimit"/> times in a row is
+/// dropped. At most <see cref="GossipOptions.MaxPeers"/> peers are held: a further one is not learned until one is
 /// dropped.
 /// </remarks>
 public sealed partial class Membership
@@ -21,12 +22,14 @@ public sealed partial class Membership
     private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
     private readonly string _self;
     private readonly int _failureLimit;
+    private readonly int _maxPeers;
     private readonly ILogger _logger;
 
     public Membership(string self, GossipOptions options, ILogger logger)
     {
         _self = self;
         _failureLimit = options.PeerFailureLimit;
+        _maxPeers = options.MaxPeers;
         _logger = logger;
     }
 
@@ -84,21 +87,26 @@ public sealed partial class Membership
             return;
         }
 
-        bool learned;
+        bool learned = false, full = false;
         lock (_lock)
         {
             _dropped.Remove(peer);
-            learned = _peers.TryAdd(peer, 0);
-            if (!learned)
+            if (_peers.ContainsKey(peer))
             {
                 _peers[peer] = 0;
             }
+            else if (_peers.Count >= _maxPeers)
+            {
+                full = true;
+            }
+            else
+            {
+                _peers[peer] = 0;
+                learned = true;
+            }
         }
 
-        if (learned)
-        {
-            Log.PeerLearned(_logger, peer);
-        }
+        Report(peer, learned, full);
     }
 
     /// <summary>
@@ -112,20 +120,33 @@ public sealed partial class Membership
             return;
         }
 
-        bool learned = false;
+        bool learned = false, full = false;
         lock (_lock)
         {
             if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var droppedAt) || droppedAt < version))
             {
                 _dropped.Remove(origin);
-                _peers[origin] = 0;
-                learned = true;
+                full = _peers.Count >= _maxPeers;
+                if (!full)
+                {
+                    _peers[origin] = 0;
+                    learned = true;
+                }
             }
         }
 
+        Report(origin, learned, full);
+    }
+
+    private void Report(string peer, bool learned, bool full)
+    {
         if (learned)
         {
-            Log.PeerLearned(_logger, origin);
+            Log.PeerLearned(_logger, peer);
+        }
+        else if (full)
+        {
+            Log.PeersFull(_logger, peer, _maxPeers);
         }
     }
 
@@ -185,6 +206,10 @@ public sealed partial class Membership
 
         [LoggerMessage(5, LogLevel.Debug, "Request to peer {Peer} failed: {Reason}")]
         public static partial void PeerFailed(ILogger logger, string peer, string reason);
+
+        // Debug: a flood of new ids must not become a flood of log lines.
+        [LoggerMessage(11, LogLevel.Debug, "Did not learn peer {Peer}: already {MaxPeers} peers (Gossip:MaxPeers)")]
+        public static partial void PeersFull(ILogger logger, string peer, int maxPeers);
 
         [LoggerMessage(6, LogLevel.Warning, "Dropped peer {Peer} after {Failures} failed requests (last: {Reason}); it is learned again when it speaks")]
         public static partial void PeerDropped(ILogger logger, string peer, int failures, string reason);

@@ -11,6 +11,9 @@ public enum RefusalReason
 
     /// <summary>Unknown payload keys larger, together, than <see cref="GossipOptions.MaxPayloadBytes"/>.</summary>
     PayloadTooLarge,
+
+    /// <summary>News of an origin the world view has no room for (<see cref="GossipOptions.MaxPeers"/> others held).</summary>
+    OriginLimit,
 }
 
 public static class RefusalReasons
@@ -23,6 +26,7 @@ public static class RefusalReasons
         RefusalReason.VersionTooHigh => "version_too_high",
         RefusalReason.ClockSkew => "clock_skew",
         RefusalReason.PayloadTooLarge => "payload_too_large",
+        RefusalReason.OriginLimit => "origin_limit",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

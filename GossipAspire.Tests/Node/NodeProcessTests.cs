@@ -73,6 +73,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output)
     [InlineData("--Gossip:Ttl", "0", "Gossip:Ttl")]
     [InlineData("--Gossip:MaxClockSkew", "00:00:00", "Gossip:MaxClockSkew")]
     [InlineData("--Gossip:MaxPayloadBytes", "100", "Gossip:MaxPayloadBytes")]
+    [InlineData("--Gossip:MaxPeers", "0", "Gossip:MaxPeers")]
     [InlineData("--Gossip:BooksFile", "no-such-books.txt", "no-such-books.txt")]
     public async Task BadSetting_StopsWithOneClearLineAndANonZeroExit(string option, string value, string named)
     {
