@@ -1,4 +1,5 @@
 using System.Globalization;
+using GossipAspire.Node.Gossip;
 using Microsoft.Extensions.Options;
 
 namespace GossipAspire.Node;
@@ -59,6 +60,12 @@ public sealed class GossipOptions
     /// learned, and news of a further origin is refused, until a peer is dropped or an origin forgotten.
     /// </summary>
     public int MaxPeers { get; set; } = 256;
+
+    /// <summary>
+    /// The hosts a peer id may name, comma-separated: <c>loopback</c>, <c>*</c>, IP addresses, CIDR ranges, host
+    /// names. Unset: <c>loopback</c> while the node listens on loopback only (its default), else <c>*</c>.
+    /// </summary>
+    public string? AllowedHosts { get; set; }
 
     /// <summary>How many world-view changes <c>GET /history/</c> keeps.</summary>
     public int HistorySize { get; set; } = 10_000;
@@ -158,6 +165,11 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         {
             problems.Add($"Gossip:MaxPayloadBytes must be at most Gossip:MaxBodyBytes ({options.MaxBodyBytes}) (got {options.MaxPayloadBytes}).");
         }
+        if (options.AllowedHosts is { } hosts && !HostPolicy.TryParse(hosts, out _, out var hostsError))
+        {
+            problems.Add(hostsError);
+        }
+
         if (string.IsNullOrWhiteSpace(options.BooksFile))
         {
             problems.Add("Gossip:BooksFile must name a file.");

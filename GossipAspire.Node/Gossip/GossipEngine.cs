@@ -69,7 +69,7 @@ public sealed partial class GossipEngine : IDisposable
 
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
-        _membership = new Membership(Id, _options, logger);
+        _membership = new Membership(Id, _options, admission.Hosts, logger);
         _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld);
         _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
         _log = new ChangeLog(_options.HistorySize);

@@ -13,7 +13,7 @@ namespace GossipAspire.Node.Gossip;
 /// sender, a digest's caller, an introduction, the seed's answer) and when news from it is newer than what we held
 /// when we dropped it; a peer whose requests fail <see cref="GossipOptions.PeerFailureLimit"/> times in a row is
 /// dropped. At most <see cref="GossipOptions.MaxPeers"/> peers are held: a further one is not learned until one is
-/// dropped.
+/// dropped. An id whose host is outside <see cref="GossipOptions.AllowedHosts"/> is never learned.
 /// </remarks>
 public sealed partial class Membership
 {
@@ -23,13 +23,15 @@ public sealed partial class Membership
     private readonly string _self;
     private readonly int _failureLimit;
     private readonly int _maxPeers;
+    private readonly HostPolicy _hosts;
     private readonly ILogger _logger;
 
-    public Membership(string self, GossipOptions options, ILogger logger)
+    public Membership(string self, GossipOptions options, HostPolicy hosts, ILogger logger)
     {
         _self = self;
         _failureLimit = options.PeerFailureLimit;
         _maxPeers = options.MaxPeers;
+        _hosts = hosts;
         _logger = logger;
     }
 
@@ -82,7 +84,7 @@ public sealed partial class Membership
     /// <summary>The peer spoke to us (or answered as a seed): it is a peer with a clean record from now on.</summary>
     public void Learn(string peer)
     {
-        if (peer == _self)
+        if (peer == _self || !_hosts.Allows(peer))
         {
             return;
         }
@@ -115,7 +117,7 @@ public sealed partial class Membership
     /// </summary>
     public void LearnFromNews(string origin, long version)
     {
-        if (origin == _self)
+        if (origin == _self || !_hosts.Allows(origin))
         {
             return;
         }

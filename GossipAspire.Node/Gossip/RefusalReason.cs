@@ -14,6 +14,9 @@ public enum RefusalReason
 
     /// <summary>News of an origin the world view has no room for (<see cref="GossipOptions.MaxPeers"/> others held).</summary>
     OriginLimit,
+
+    /// <summary>An origin whose host is outside <see cref="GossipOptions.AllowedHosts"/>.</summary>
+    HostNotAllowed,
 }
 
 public static class RefusalReasons
@@ -27,6 +30,7 @@ public static class RefusalReasons
         RefusalReason.ClockSkew => "clock_skew",
         RefusalReason.PayloadTooLarge => "payload_too_large",
         RefusalReason.OriginLimit => "origin_limit",
+        RefusalReason.HostNotAllowed => "host_not_allowed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }
