@@ -70,7 +70,7 @@ public sealed partial class GossipEngine : IDisposable
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
         _membership = new Membership(Id, _options, admission.Hosts, logger);
-        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld);
+        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, Heard);
         _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
         _log = new ChangeLog(_options.HistorySize);
         _seen = new MessageCache(_options.MessageCacheSize, _options.MessageCacheAge);
@@ -231,6 +231,7 @@ public sealed partial class GossipEngine : IDisposable
     public void Receive(GossipEnvelope envelope, GossipHeaders headers)
     {
         _membership.Learn(envelope.ClientId);
+        Heard(envelope.ClientId);
         var push = new PushBatch(Id, envelope.ClientId, headers.Covered, _membership);
         foreach (var message in envelope.Messages)
         {
@@ -254,6 +255,7 @@ public sealed partial class GossipEngine : IDisposable
     public IReadOnlyList<string> Introduce(string caller)
     {
         _membership.Learn(caller);
+        Heard(caller);
         return [.. Peers.Where(p => p != caller)];
     }
 
@@ -261,6 +263,7 @@ public sealed partial class GossipEngine : IDisposable
     public DigestReply AnswerDigest(DigestRequest digest)
     {
         _membership.Learn(digest.ClientId);
+        Heard(digest.ClientId);
         lock (_lock)
         {
             return AntiEntropy.Answer(_world, Id, _clock, digest);
@@ -277,6 +280,28 @@ public sealed partial class GossipEngine : IDisposable
         {
             await ExchangeWithAsync(peer, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Drops the world entries of origins silent for <see cref="GossipOptions.ForgetAfter"/> (never this node's own)
+    /// and the memory of peers dropped that long ago. The worker calls it periodically.
+    /// </summary>
+    public IReadOnlyList<string> ForgetSilent()
+    {
+        var now = _time.GetUtcNow();
+        List<string> forgotten;
+        lock (_lock)
+        {
+            forgotten = _world.Forget(now, _options.ForgetAfter, Id);
+        }
+
+        _membership.ForgetDropped(now - _options.ForgetAfter);
+        foreach (var origin in forgotten)
+        {
+            Log.Forgot(_logger, origin, _options.ForgetAfter);
+        }
+
+        return forgotten;
     }
 
     /// <summary>Completes when every request this engine started has finished (tests and shutdown).</summary>
@@ -473,6 +498,15 @@ public sealed partial class GossipEngine : IDisposable
         _log.Append(origin, entry, source);
     }
 
+    /// <summary>The origin spoke to us itself, or answered us: it lives.</summary>
+    private void Heard(string origin)
+    {
+        lock (_lock)
+        {
+            _world.Heard(origin, _time.GetUtcNow());
+        }
+    }
+
     private long VersionHeld(string peer)
     {
         lock (_lock)
@@ -524,6 +558,9 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(9, LogLevel.Warning, "Peer {Peer} answered a digest with something unreadable: {Error}")]
         public static partial void BadDigestReply(ILogger logger, string peer, string error);
+
+        [LoggerMessage(12, LogLevel.Information, "Forgot origin {Origin}: not heard from for {ForgetAfter}")]
+        public static partial void Forgot(ILogger logger, string origin, TimeSpan forgetAfter);
 
         [LoggerMessage(10, LogLevel.Warning, "Heard our own id with version {Version}, at least ours: an earlier run; announcing past it")]
         public static partial void Refuting(ILogger logger, long version);

@@ -19,7 +19,7 @@ public sealed partial class Membership
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _peers = new(StringComparer.Ordinal); // peer -> consecutive failures
-    private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
+    private readonly Dictionary<string, (long Version, DateTimeOffset At)> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
     private readonly string _self;
     private readonly int _failureLimit;
     private readonly int _maxPeers;
@@ -125,7 +125,7 @@ public sealed partial class Membership
         bool learned = false, full = false;
         lock (_lock)
         {
-            if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var droppedAt) || droppedAt < version))
+            if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var dropped) || dropped.Version < version))
             {
                 _dropped.Remove(origin);
                 full = _peers.Count >= _maxPeers;
@@ -138,6 +138,18 @@ public sealed partial class Membership
         }
 
         Report(origin, learned, full);
+    }
+
+    /// <summary>Forgets the peers dropped before <paramref name="before"/>: a dropped peer is remembered only so long.</summary>
+    public void ForgetDropped(DateTimeOffset before)
+    {
+        lock (_lock)
+        {
+            foreach (var peer in _dropped.Where(d => d.Value.At < before).Select(d => d.Key).ToList())
+            {
+                _dropped.Remove(peer);
+            }
+        }
     }
 
     private void Report(string peer, bool learned, bool full)
@@ -168,7 +180,7 @@ public sealed partial class Membership
     /// A request to the peer failed. At the limit the peer is dropped, remembering <paramref name="versionHeld"/>
     /// (the version of it this node holds). Returns true when this failure dropped it.
     /// </summary>
-    public bool Failed(string peer, long versionHeld, string reason)
+    public bool Failed(string peer, long versionHeld, string reason, DateTimeOffset now)
     {
         var dropped = false;
         lock (_lock)
@@ -179,7 +191,7 @@ public sealed partial class Membership
                 if (failures >= _failureLimit)
                 {
                     _peers.Remove(peer);
-                    _dropped[peer] = versionHeld;
+                    _dropped[peer] = (versionHeld, now);
                     dropped = true;
                 }
                 else
