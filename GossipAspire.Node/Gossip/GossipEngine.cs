@@ -266,7 +266,7 @@ public sealed partial class GossipEngine : IDisposable
         Heard(digest.ClientId);
         lock (_lock)
         {
-            return AntiEntropy.Answer(_world, Id, _clock, digest);
+            return AntiEntropy.Answer(_world, Id, _clock, digest, _options.MaxBodyBytes);
         }
     }
 
@@ -309,7 +309,16 @@ public sealed partial class GossipEngine : IDisposable
 
     public void Dispose() => _outbox.Dispose();
 
+    /// <summary>One anti-entropy exchange with a peer: digests until its answer leaves nothing out (bounded).</summary>
     private async Task ExchangeWithAsync(string peer, CancellationToken cancellationToken)
+    {
+        for (var answers = 0; answers < AntiEntropy.MaxAnswersPerExchange && await ExchangeOnceAsync(peer, cancellationToken); answers++)
+        {
+        }
+    }
+
+    /// <summary>One digest and its answer; true when the answer was bounded, left something out, and brought something new.</summary>
+    private async Task<bool> ExchangeOnceAsync(string peer, CancellationToken cancellationToken)
     {
         Dictionary<string, long> versions;
         lock (_lock)
@@ -321,20 +330,23 @@ public sealed partial class GossipEngine : IDisposable
         var answer = await _outbox.ExchangeDigestAsync(peer, Wire.WriteDigest(Id, versions), cancellationToken);
         if (answer is null)
         {
-            return;
+            return false;
         }
 
         if (!Wire.TryReadDigestReply(answer, out var reply, out var error))
         {
             Log.BadDigestReply(_logger, peer, error!);
-            return;
+            return false;
         }
 
         _membership.Learn(peer);
+        var before = WorldHash;
         foreach (var message in reply!.Messages)
         {
             Absorb(message, peer, push: null);
         }
+
+        var progressed = WorldHash != before;
 
         List<GossipMessage> missing;
         lock (_lock)
@@ -352,6 +364,9 @@ public sealed partial class GossipEngine : IDisposable
         {
             await _outbox.SendAsync(peer, body, messages, headers, cancellationToken);
         }
+
+        // Ask again only while it helps: an answer whose messages this node could not take would come back the same.
+        return reply.More && progressed;
     }
 
     /// <summary>

@@ -159,4 +159,36 @@ public sealed class BoundsTests : IDisposable
 
         Assert.Equal(["5001", "5002"], _network["5001"].World.Keys);
     }
+
+    [Fact]
+    public async Task Digest_AnswerIsBounded_AndTheCallerAsksAgainUntilItHasEverything()
+    {
+        var full = _network.Add("5001", o => o.MaxBodyBytes = 4096);
+        var empty = _network.Add("5002");
+        full.Receive(new GossipEnvelope("5003", [.. Enumerable.Range(6000, 200).Select(port =>
+            new GossipMessage(Guid.NewGuid().ToString(), Id(port), 1, new GossipPayload(1, "Book 2 by Author 2")))]), GossipHeaders.None);
+
+        var first = full.AnswerDigest(new DigestRequest("5002", new Dictionary<string, long>()));
+        Assert.True(first.More);
+        Assert.InRange(Wire.WriteDigestReply(first).Length, 1, 4096);
+        Assert.InRange(first.Messages.Count, 1, 199);
+
+        empty.Introduce("5001");
+        await empty.RunAntiEntropyAsync(CancellationToken.None);
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        Assert.Equal(200, empty.World.Keys.Count(k => k.StartsWith('6')));
+    }
+
+    [Fact]
+    public void Digest_AnswerThatFitsWhole_SaysNothingMore()
+    {
+        var node = _network.Add("5001");
+        node.Pick();
+
+        var reply = node.AnswerDigest(new DigestRequest("5002", new Dictionary<string, long>()));
+
+        Assert.False(reply.More);
+        Assert.DoesNotContain("more", System.Text.Encoding.UTF8.GetString(Wire.WriteDigestReply(reply)), StringComparison.Ordinal);
+    }
 }
