@@ -69,8 +69,8 @@ public sealed partial class GossipEngine : IDisposable
 
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
-        _membership = new Membership(Id, _options, logger);
-        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld);
+        _membership = new Membership(Id, _options, admission.Hosts, logger);
+        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, Heard);
         _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
         _log = new ChangeLog(_options.HistorySize);
         _seen = new MessageCache(_options.MessageCacheSize, _options.MessageCacheAge);
@@ -208,12 +208,13 @@ public sealed partial class GossipEngine : IDisposable
                 hash = _world.Hash;
             }
 
-            var targets = _membership.Snapshot();
+            var push = new PushBatch(Id, Id, null, _membership);
+            push.Add(message);
             Tag(span, message, hop: 0, duplicate: false);
-            span?.SetTag("gossip.targets", targets.Count);
+            span?.SetTag("gossip.targets", push.Candidates.Count);
             span?.Stop(); // the pick is done; the sends that follow are the receivers' spans, parented to it
-            Log.Picked(_logger, message.Payload.Book, message.Payload.Version, targets.Count);
-            Fan(message, targets, [.. targets, Id], hash);
+            Log.Picked(_logger, message.Payload.Book, message.Payload.Version, push.Candidates.Count);
+            push.Send(Id, _outbox, hash, _options.MaxBodyBytes);
             return (message.Payload.Version, message.Payload.Book);
         }
         finally
@@ -224,17 +225,27 @@ public sealed partial class GossipEngine : IDisposable
 
     /// <summary>
     /// Absorbs an envelope: learns its sender, drops what is expired or already seen, keeps what is newer, and
-    /// forwards new news to peers that the sender's <c>X-Gossip-Covered</c> header does not name.
+    /// forwards the new news, all of it in one envelope per target, to peers that the sender's
+    /// <c>X-Gossip-Covered</c> header does not name.
     /// </summary>
     public void Receive(GossipEnvelope envelope, GossipHeaders headers)
     {
         _membership.Learn(envelope.ClientId);
+        Heard(envelope.ClientId);
+        var push = new PushBatch(Id, envelope.ClientId, headers.Covered, _membership);
         foreach (var message in envelope.Messages)
         {
-            Absorb(message, envelope.ClientId, headers, repair: false);
+            Absorb(message, envelope.ClientId, push);
         }
 
-        if (headers.WorldHash is { } theirs && theirs == WorldHash)
+        ulong hash;
+        lock (_lock)
+        {
+            hash = _world.Hash;
+        }
+
+        push.Send(Id, _outbox, hash, _options.MaxBodyBytes);
+        if (headers.WorldHash is { } theirs && theirs == hash)
         {
             _antiEntropy.InSync(_time.GetUtcNow());
         }
@@ -244,6 +255,7 @@ public sealed partial class GossipEngine : IDisposable
     public IReadOnlyList<string> Introduce(string caller)
     {
         _membership.Learn(caller);
+        Heard(caller);
         return [.. Peers.Where(p => p != caller)];
     }
 
@@ -251,9 +263,10 @@ public sealed partial class GossipEngine : IDisposable
     public DigestReply AnswerDigest(DigestRequest digest)
     {
         _membership.Learn(digest.ClientId);
+        Heard(digest.ClientId);
         lock (_lock)
         {
-            return AntiEntropy.Answer(_world, Id, _clock, digest);
+            return AntiEntropy.Answer(_world, Id, _clock, digest, _options.MaxBodyBytes);
         }
     }
 
@@ -269,12 +282,43 @@ public sealed partial class GossipEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops the world entries of origins silent for <see cref="GossipOptions.ForgetAfter"/> (never this node's own)
+    /// and the memory of peers dropped that long ago. The worker calls it periodically.
+    /// </summary>
+    public IReadOnlyList<string> ForgetSilent()
+    {
+        var now = _time.GetUtcNow();
+        List<string> forgotten;
+        lock (_lock)
+        {
+            forgotten = _world.Forget(now, _options.ForgetAfter, Id);
+        }
+
+        _membership.ForgetDropped(now - _options.ForgetAfter);
+        foreach (var origin in forgotten)
+        {
+            Log.Forgot(_logger, origin, _options.ForgetAfter);
+        }
+
+        return forgotten;
+    }
+
     /// <summary>Completes when every request this engine started has finished (tests and shutdown).</summary>
     public Task WhenIdleAsync(CancellationToken cancellationToken) => _outbox.WhenIdleAsync(cancellationToken);
 
     public void Dispose() => _outbox.Dispose();
 
+    /// <summary>One anti-entropy exchange with a peer: digests until its answer leaves nothing out (bounded).</summary>
     private async Task ExchangeWithAsync(string peer, CancellationToken cancellationToken)
+    {
+        for (var answers = 0; answers < AntiEntropy.MaxAnswersPerExchange && await ExchangeOnceAsync(peer, cancellationToken); answers++)
+        {
+        }
+    }
+
+    /// <summary>One digest and its answer; true when the answer was bounded, left something out, and brought something new.</summary>
+    private async Task<bool> ExchangeOnceAsync(string peer, CancellationToken cancellationToken)
     {
         Dictionary<string, long> versions;
         lock (_lock)
@@ -286,20 +330,23 @@ public sealed partial class GossipEngine : IDisposable
         var answer = await _outbox.ExchangeDigestAsync(peer, Wire.WriteDigest(Id, versions), cancellationToken);
         if (answer is null)
         {
-            return;
+            return false;
         }
 
         if (!Wire.TryReadDigestReply(answer, out var reply, out var error))
         {
             Log.BadDigestReply(_logger, peer, error!);
-            return;
+            return false;
         }
 
         _membership.Learn(peer);
+        var before = WorldHash;
         foreach (var message in reply!.Messages)
         {
-            Absorb(message, peer, GossipHeaders.None, repair: true);
+            Absorb(message, peer, push: null);
         }
+
+        var progressed = WorldHash != before;
 
         List<GossipMessage> missing;
         lock (_lock)
@@ -312,14 +359,23 @@ public sealed partial class GossipEngine : IDisposable
             Log.Repaired(_logger, peer, reply.Messages.Count, missing.Count);
         }
 
-        if (missing.Count > 0)
+        var headers = new GossipHeaders(new HashSet<string>([peer, Id]), null);
+        foreach (var (body, messages) in Wire.WriteEnvelopes(Id, missing.ConvertAll(Wire.WriteMessage), _options.MaxBodyBytes))
         {
-            await _outbox.SendAsync(peer, Wire.WriteEnvelope(Id, missing), missing.Count, new GossipHeaders(new HashSet<string>([peer, Id]), null), cancellationToken);
+            await _outbox.SendAsync(peer, body, messages, headers, cancellationToken);
         }
+
+        // Ask again only while it helps: an answer whose messages this node could not take would come back the same.
+        return reply.More && progressed;
     }
 
-    private void Absorb(GossipMessage message, string sender, GossipHeaders headers, bool repair)
+    /// <summary>
+    /// One inbound message: pushed (<paramref name="push"/> collects what is to go on) or handed over by repair
+    /// (<paramref name="push"/> null: kept, never forwarded).
+    /// </summary>
+    private void Absorb(GossipMessage message, string sender, PushBatch? push)
     {
+        var repair = push is null;
         var now = _time.GetUtcNow();
         var hop = message.Payload.Hop;
         _counters.MessageReceived();
@@ -339,6 +395,11 @@ public sealed partial class GossipEngine : IDisposable
         bool fresh;
         lock (_lock)
         {
+            if (!_admission.HasRoomFor(message, _world.Contains(message.ClientId), _world.Count))
+            {
+                return;
+            }
+
             fresh = _seen.Add(message.Uuid, now);
         }
 
@@ -372,23 +433,10 @@ public sealed partial class GossipEngine : IDisposable
             }
 
             bool applied;
-            IReadOnlyList<string> targets = [];
-            HashSet<string> covered;
-            ulong hash;
             lock (_lock)
             {
                 var source = new ChangeSource(sender, hop, parent == default ? null : parent.TraceId.ToHexString(), repair);
                 applied = ApplyLocked(message, now, span, source);
-                covered = headers.Covered is { } given ? new HashSet<string>(given, StringComparer.Ordinal) : new(StringComparer.Ordinal);
-                covered.Add(sender);
-                covered.Add(message.ClientId);
-                covered.Add(Id);
-                if (applied && !repair && message.Ttl - 1 > 0)
-                {
-                    targets = _membership.Except(covered);
-                }
-
-                hash = _world.Hash;
             }
 
             if (!applied)
@@ -402,20 +450,19 @@ public sealed partial class GossipEngine : IDisposable
                 _counters.PropagationDelay(now - pickedAt);
             }
 
-            if (targets.Count > 0)
+            var targets = push is not null && message.Ttl - 1 > 0 ? push.TargetsFor(message.ClientId) : 0;
+            if (targets > 0)
             {
-                span?.SetTag("gossip.forwarded_to", targets.Count);
-                span?.Stop();
-                var forwarded = message with
+                span?.SetTag("gossip.forwarded_to", targets);
+                push!.Add(message with
                 {
                     Ttl = message.Ttl - 1,
                     Payload = message.Payload with
                     {
                         Traceparent = span is null ? message.Payload.Traceparent : Traceparent(span),
-                        Hop = (hop ?? 1) + 1,
+                        Hop = Math.Min(hop ?? 1, Wire.MaxNumber - 1) + 1, // never past what the wire allows
                     },
-                };
-                Fan(forwarded, targets, [.. covered, .. targets], hash);
+                });
             }
         }
         finally
@@ -466,25 +513,21 @@ public sealed partial class GossipEngine : IDisposable
         _log.Append(origin, entry, source);
     }
 
+    /// <summary>The origin spoke to us itself, or answered us: it lives.</summary>
+    private void Heard(string origin)
+    {
+        lock (_lock)
+        {
+            _world.Heard(origin, _time.GetUtcNow());
+        }
+    }
+
     private long VersionHeld(string peer)
     {
         lock (_lock)
         {
             return _world.VersionOf(peer);
         }
-    }
-
-    /// <summary>Sends one message to each target in the background, naming all of them as covered.</summary>
-    private void Fan(GossipMessage message, IReadOnlyList<string> targets, IEnumerable<string> covered, ulong worldHash)
-    {
-        if (targets.Count == 0)
-        {
-            return;
-        }
-
-        // Every copy is the same envelope (sender = us), so it is written once.
-        var headers = new GossipHeaders(new HashSet<string>(covered, StringComparer.Ordinal), worldHash);
-        _outbox.Push(Wire.WriteEnvelope(Id, [message]), 1, targets, headers);
     }
 
     private void Tag(Activity? span, GossipMessage message, long? hop, bool duplicate)
@@ -530,6 +573,9 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(9, LogLevel.Warning, "Peer {Peer} answered a digest with something unreadable: {Error}")]
         public static partial void BadDigestReply(ILogger logger, string peer, string error);
+
+        [LoggerMessage(12, LogLevel.Information, "Forgot origin {Origin}: not heard from for {ForgetAfter}")]
+        public static partial void Forgot(ILogger logger, string origin, TimeSpan forgetAfter);
 
         [LoggerMessage(10, LogLevel.Warning, "Heard our own id with version {Version}, at least ours: an earlier run; announcing past it")]
         public static partial void Refuting(ILogger logger, long version);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace GossipAspire.Node.Gossip;
 
@@ -14,7 +15,17 @@ public static class Wire
     public const string CoveredHeader = "X-Gossip-Covered";
     public const string WorldHashHeader = "X-Gossip-World";
 
+    /// <summary>
+    /// The largest number a node writes (2^53 - 1), so every number it sends is exact in JavaScript too. A larger
+    /// <c>ttl</c> or <c>hop</c> is read as this (clamped); a larger version is refused by admission.
+    /// </summary>
+    public const long MaxNumber = (1L << 53) - 1;
+
+    /// <summary>The longest <c>payload.traceparent</c> read (a W3C traceparent of version 00 is 55 characters).</summary>
+    public const int MaxTraceparentLength = 256;
+
     private static readonly string[] s_knownPayloadKeys = ["version", "book", "traceparent", "picked_at", "hop"];
+    private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 16 };
 
     public static bool TryReadEnvelope(ReadOnlySpan<byte> body, out GossipEnvelope? envelope, out string? error)
     {
@@ -133,7 +144,8 @@ public static class Wire
                 }
             }
 
-            reply = new DigestReply(messages!, wants);
+            var more = root.TryGetProperty("more", out var moreElement) && moreElement.ValueKind == JsonValueKind.True;
+            reply = new DigestReply(messages!, wants, more);
             return true;
         }
     }
@@ -150,6 +162,60 @@ public static class Wire
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>One message alone, to be put into envelopes with <see cref="WriteEnvelopes"/>.</summary>
+    public static byte[] WriteMessage(GossipMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteMessage(writer, message);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Envelopes of <paramref name="sender"/> carrying the written <paramref name="messages"/> in order, as few as
+    /// fit in <paramref name="maxBytes"/> each (a message too large for one alone still goes, alone), with how many
+    /// messages each holds.
+    /// </summary>
+    public static List<(byte[] Body, int Messages)> WriteEnvelopes(string sender, IReadOnlyList<byte[]> messages, int maxBytes)
+    {
+        var envelopes = new List<(byte[], int)>();
+        var overhead = Encoding.UTF8.GetByteCount(sender) + 64; // {"client_id":"...","messages":[...]}, escapes aside
+        var start = 0;
+        while (start < messages.Count)
+        {
+            var end = start;
+            long size = overhead;
+            while (end < messages.Count && (end == start || size + messages[end].Length + 1 <= maxBytes))
+            {
+                size += messages[end].Length + 1;
+                end++;
+            }
+
+            var buffer = new ArrayBufferWriter<byte>((int)Math.Min(size, int.MaxValue));
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("client_id", sender);
+                writer.WriteStartArray("messages");
+                for (var i = start; i < end; i++)
+                {
+                    writer.WriteRawValue(messages[i], skipInputValidation: true);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            envelopes.Add((buffer.WrittenSpan.ToArray(), end - start));
+            start = end;
+        }
+
+        return envelopes;
     }
 
     public static byte[] WriteDigest(string sender, IEnumerable<KeyValuePair<string, long>> versions)
@@ -186,6 +252,11 @@ public static class Wire
             }
 
             writer.WriteEndArray();
+            if (reply.More)
+            {
+                writer.WriteBoolean("more", true);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -221,40 +292,114 @@ public static class Wire
         writer.WriteStartArray("messages");
         foreach (var message in messages)
         {
-            writer.WriteStartObject();
-            writer.WriteString("uuid", message.Uuid);
-            writer.WriteString("client_id", message.ClientId);
-            writer.WriteNumber("ttl", message.Ttl);
-            writer.WriteStartObject("payload");
-            var payload = message.Payload;
-            writer.WriteNumber("version", payload.Version);
-            writer.WriteString("book", payload.Book);
-            if (payload.Traceparent is { } traceparent)
-            {
-                writer.WriteString("traceparent", traceparent);
-            }
-
-            if (payload.PickedAt is { } pickedAt)
-            {
-                writer.WriteString("picked_at", FormatTime(pickedAt));
-            }
-
-            if (payload.Hop is { } hop)
-            {
-                writer.WriteNumber("hop", hop);
-            }
-
-            foreach (var (key, value) in payload.Extra ?? [])
-            {
-                writer.WritePropertyName(key);
-                value.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            WriteMessage(writer, message);
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter writer, GossipMessage message)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("uuid", message.Uuid);
+        writer.WriteString("client_id", message.ClientId);
+        writer.WriteNumber("ttl", message.Ttl);
+        writer.WriteStartObject("payload");
+        var payload = message.Payload;
+        writer.WriteNumber("version", payload.Version);
+        writer.WriteString("book", payload.Book);
+        if (payload.Traceparent is { } traceparent)
+        {
+            writer.WriteString("traceparent", traceparent);
+        }
+
+        if (payload.PickedAt is { } pickedAt)
+        {
+            writer.WriteString("picked_at", FormatTime(pickedAt));
+        }
+
+        if (payload.Hop is { } hop)
+        {
+            writer.WriteNumber("hop", hop);
+        }
+
+        foreach (var (key, value) in payload.Extra ?? [])
+        {
+            writer.WritePropertyName(key);
+            value.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// False, with the reason, when a string or a key anywhere in <paramref name="body"/> is not valid Unicode: a lone
+    /// surrogate escape (<c>\ud800</c>, <c>\udc00</c>), bytes that are not UTF-8, an overlong encoding or an
+    /// encoded surrogate. System.Text.Json reads such strings only when asked for them, and then throws, so every
+    /// string is checked here before anything reads one. Also false (with the parser's reason) for a body that is
+    /// not JSON at all.
+    /// </summary>
+    public static bool TryCheckText(ReadOnlySpan<byte> body, out string? error)
+    {
+        error = null;
+        // Every value of the body, so one that holds two values is refused for that, with its own message, later.
+        var reader = new Utf8JsonReader(body, s_readerOptions with { AllowMultipleValues = true });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                {
+                    continue;
+                }
+
+                if (!IsValidText(ref reader))
+                {
+                    error = $"The body holds a {(reader.TokenType == JsonTokenType.PropertyName ? "key" : "string")} that is not valid Unicode "
+                        + $"(a lone surrogate escape, or bytes that are not UTF-8) at byte {reader.TokenStartIndex}.";
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException exception)
+        {
+            error = $"The body is not valid JSON: {exception.Message}";
+            return false;
+        }
+    }
+
+    private static bool IsValidText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+        }
+
+        try
+        {
+            // Unescaping checks the escapes' surrogates and the UTF-8 around them; a lone one throws.
+            var text = reader.GetString()!;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(text[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool TryParse(ReadOnlySpan<byte> body, out JsonDocument? document, out string? error)
@@ -267,7 +412,12 @@ public static class Wire
             return false;
         }
 
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        if (!TryCheckText(body, out error))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(body, s_readerOptions);
         try
         {
             document = JsonDocument.ParseValue(ref reader);
@@ -341,7 +491,7 @@ public static class Wire
             return false;
         }
 
-        if (!item.TryGetProperty("ttl", out var ttlElement) || ttlElement.ValueKind != JsonValueKind.Number || !ttlElement.TryGetInt64(out var ttl))
+        if (!item.TryGetProperty("ttl", out var ttlElement) || !TryReadInteger(ttlElement, out var ttl))
         {
             error = $"{at}.ttl must be a whole number.";
             return false;
@@ -371,9 +521,9 @@ public static class Wire
         string? traceparent = null;
         if (payloadElement.TryGetProperty("traceparent", out var traceElement) && traceElement.ValueKind != JsonValueKind.Null)
         {
-            if (traceElement.ValueKind != JsonValueKind.String)
+            if (traceElement.ValueKind != JsonValueKind.String || traceElement.GetString()!.Length > MaxTraceparentLength)
             {
-                error = $"{at}.payload.traceparent must be a string.";
+                error = $"{at}.payload.traceparent must be a string of at most {MaxTraceparentLength} characters.";
                 return false;
             }
 
@@ -396,13 +546,13 @@ public static class Wire
         long? hop = null;
         if (payloadElement.TryGetProperty("hop", out var hopElement) && hopElement.ValueKind != JsonValueKind.Null)
         {
-            if (hopElement.ValueKind != JsonValueKind.Number || !hopElement.TryGetInt64(out var hopValue) || hopValue < 0)
+            if (!TryReadInteger(hopElement, out var hopValue) || hopValue < 0)
             {
                 error = $"{at}.payload.hop must be a whole number of at least 0.";
                 return false;
             }
 
-            hop = hopValue;
+            hop = Math.Min(hopValue, MaxNumber);
         }
 
         List<KeyValuePair<string, JsonElement>>? extra = null;
@@ -415,12 +565,19 @@ public static class Wire
         }
 
         error = null;
-        message = new GossipMessage(uuid, origin!, ttl, new GossipPayload(version, book, traceparent, pickedAt, hop, extra));
+        message = new GossipMessage(uuid, origin!, Math.Min(ttl, MaxNumber), new GossipPayload(version, book, traceparent, pickedAt, hop, extra));
         return true;
     }
 
     /// <summary>A JSON number written as a whole number of at least 0; one beyond 64 bits saturates to <see cref="long.MaxValue"/>.</summary>
-    private static bool TryReadWholeNumber(JsonElement element, out long value)
+    private static bool TryReadWholeNumber(JsonElement element, out long value) => TryReadInteger(element, out value) && value >= 0;
+
+    /// <summary>
+    /// A JSON number written as a whole number (digits, an optional minus; no fraction or exponent). One beyond
+    /// 64 bits saturates to <see cref="long.MaxValue"/> or <see cref="long.MinValue"/> instead of failing, so the
+    /// rules for its key (clamp or refuse) decide what happens to it.
+    /// </summary>
+    private static bool TryReadInteger(JsonElement element, out long value)
     {
         value = 0;
         if (element.ValueKind != JsonValueKind.Number)
@@ -430,13 +587,15 @@ public static class Wire
 
         if (element.TryGetInt64(out value))
         {
-            return value >= 0;
+            return true;
         }
 
-        var raw = element.GetRawText();
-        if (raw.Length > 0 && raw.All(char.IsAsciiDigit))
+        var raw = element.GetRawText().AsSpan();
+        var negative = raw.StartsWith("-");
+        var digits = negative ? raw[1..] : raw;
+        if (digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9'))
         {
-            value = long.MaxValue;
+            value = negative ? long.MinValue : long.MaxValue;
             return true;
         }
 

@@ -1,49 +1,31 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GossipAspire.Node.Gossip;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GossipAspire.Tests.Node;
 
 /// <summary>The HTTP surface of one node, in-process, with its outgoing requests captured instead of sent.</summary>
 public sealed partial class NodeApiTests : IDisposable
 {
-    private readonly WebApplicationFactory<Program> _factory;
-    private readonly HttpClient _client;
+    private readonly InProcessNode _node = new(("Gossip:MaxBodyBytes", "4096"));
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
 
-    public NodeApiTests()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Gossip:Port", "5001");
-            web.UseSetting("Gossip:PickInterval", "01:00:00");
-            web.UseSetting("Gossip:AntiEntropyInterval", "01:00:00");
-            web.UseSetting("Gossip:MaxBodyBytes", "4096");
-            web.ConfigureTestServices(services => services.AddSingleton<IGossipTransport, UnreachableTransport>());
-        });
-        _client = _factory.CreateClient();
-    }
+    private HttpClient Client => _node.Client;
 
     public void Dispose()
     {
-        _client.Dispose();
-        _factory.Dispose();
+        _node.Dispose();
         _timeout.Dispose();
     }
 
     private async Task<HttpResponseMessage> PostAsync(string path, string body) =>
-        await _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), _timeout.Token);
+        await Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), _timeout.Token);
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {
-        var text = await _client.GetStringAsync(path, _timeout.Token);
+        var text = await Client.GetStringAsync(path, _timeout.Token);
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
@@ -134,6 +116,73 @@ public sealed partial class NodeApiTests : IDisposable
     }
 
     [Fact]
+    public async Task PostGossip_AnUnknownPayloadKeyOverMaxPayloadBytes_IsRefusedAndCounted()
+    {
+        // This node's MaxBodyBytes is 4096, so its MaxPayloadBytes is set lower for the body to fit.
+        using var node = new InProcessNode(("Gossip:MaxPayloadBytes", "1024"));
+        var big = $$$"""{"uuid":"big","client_id":"5004","ttl":2,"payload":{"version":3,"book":"Kim","blob":"{{{new string('x', 1100)}}}"}}""";
+        var small = $$$"""{"uuid":"small","client_id":"5005","ttl":2,"payload":{"version":3,"book":"Kim","blob":"{{{new string('x', 900)}}}"}}""";
+
+        using var response = await node.Client.PostAsync(
+            "/gossip/", new StringContent($$"""{"client_id":"5003","messages":[{{big}},{{small}}]}""", Encoding.UTF8, "application/json"), _timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var state = await node.GetJsonAsync("/state/", _timeout.Token);
+        Assert.False(state.GetProperty("world").TryGetProperty("5004", out _));
+        Assert.True(state.GetProperty("world").TryGetProperty("5005", out _));
+        Assert.Equal(1, state.GetProperty("stats").GetProperty("messages_refused").GetInt64());
+    }
+
+    [Fact]
+    public async Task PostGossip_ATraceparentLongerThan256Characters_Is400ProblemDetails()
+    {
+        var message = $$$"""{"uuid":"t","client_id":"5004","ttl":2,"payload":{"version":3,"book":"Kim","traceparent":"{{{new string('0', 257)}}}"}}""";
+
+        using var response = await PostAsync("/gossip/", $$"""{"client_id":"5003","messages":[{{message}}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("traceparent must be a string of at most 256", await response.Content.ReadAsStringAsync(_timeout.Token), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/gossip/", """{"client_id":"10.1.2.3:5001","messages":[{"uuid":"m1","client_id":"5002","ttl":2,"payload":{"version":7,"book":"Kim"}}]}""")]
+    [InlineData("/digest/", """{"client_id":"10.1.2.3:5001","versions":{}}""")]
+    [InlineData("/peers/10.1.2.3:5001", null)]
+    public async Task Request_FromAHostOutsideAllowedHosts_Is403ProblemDetails_AndNothingIsTaken(string path, string? body)
+    {
+        using var response = body is null ? await Client.GetAsync(path, _timeout.Token) : await PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Gossip:AllowedHosts (loopback)", await response.Content.ReadAsStringAsync(_timeout.Token), StringComparison.Ordinal);
+        var state = await GetJsonAsync("/state/");
+        Assert.Empty(state.GetProperty("peers").EnumerateArray());
+        Assert.False(state.GetProperty("world").TryGetProperty("5002", out _));
+    }
+
+    [Fact]
+    public async Task Digest_NamingAnOriginOutsideAllowedHosts_LeavesItOut()
+    {
+        using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"10.1.2.3:5001":9,"5004":9}}""");
+
+        var reply = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_timeout.Token)).RootElement;
+        Assert.Equal(["5004"], reply.GetProperty("wants").EnumerateArray().Select(w => w.GetString()));
+    }
+
+    [Fact]
+    public async Task AllowedHosts_Configured_LetsThoseHostsIn()
+    {
+        using var node = new InProcessNode(("Gossip:AllowedHosts", "loopback,10.0.0.0/8"));
+
+        using var response = await node.Client.GetAsync("/peers/10.1.2.3:5001", _timeout.Token);
+        using var refused = await node.Client.GetAsync("/peers/11.1.2.3:5001", _timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("""["10.1.2.3:5001"]""", await node.Client.GetStringAsync("/peers/", _timeout.Token));
+    }
+
+    [Fact]
     public async Task PostDigest_AVersionAbove2To53Minus1_Is400ProblemDetails()
     {
         using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"5002":9007199254740992}}""");
@@ -159,14 +208,14 @@ public sealed partial class NodeApiTests : IDisposable
     [Fact]
     public async Task Peers_ListAndIntroduce_InTheGemsShape()
     {
-        Assert.Equal("[]", await _client.GetStringAsync("/peers/", _timeout.Token));
+        Assert.Equal("[]", await Client.GetStringAsync("/peers/", _timeout.Token));
 
-        var answer = await _client.GetStringAsync("/peers/5009", _timeout.Token);
+        var answer = await Client.GetStringAsync("/peers/5009", _timeout.Token);
         Assert.Equal("[]", answer); // the caller is not told about itself
-        Assert.Equal("""["5009"]""", await _client.GetStringAsync("/peers/", _timeout.Token));
-        Assert.Equal("""["5009"]""", await _client.GetStringAsync("/peers/5010", _timeout.Token));
+        Assert.Equal("""["5009"]""", await Client.GetStringAsync("/peers/", _timeout.Token));
+        Assert.Equal("""["5009"]""", await Client.GetStringAsync("/peers/5010", _timeout.Token));
 
-        using var bad = await _client.GetAsync("/peers/five", _timeout.Token);
+        using var bad = await Client.GetAsync("/peers/five", _timeout.Token);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
@@ -199,7 +248,7 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Equal(before + 1, answer.GetProperty("version").GetInt64());
         Assert.Equal("Kim by Rudyard Kipling", answer.GetProperty("book").GetString());
 
-        using var random = await _client.PostAsync("/pick/", null, _timeout.Token);
+        using var random = await Client.PostAsync("/pick/", null, _timeout.Token);
         var second = JsonDocument.Parse(await random.Content.ReadAsStringAsync(_timeout.Token)).RootElement;
         Assert.NotEqual("Kim by Rudyard Kipling", second.GetProperty("book").GetString()); // never the same book twice in a row
 
@@ -229,7 +278,7 @@ public sealed partial class NodeApiTests : IDisposable
         var rest = await GetJsonAsync($"/history/?after={all.GetProperty("next").GetInt64()}");
         Assert.Empty(rest.GetProperty("events").EnumerateArray());
 
-        using var bad = await _client.GetAsync("/history/?after=yesterday", _timeout.Token);
+        using var bad = await Client.GetAsync("/history/?after=yesterday", _timeout.Token);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
@@ -272,7 +321,7 @@ public sealed partial class NodeApiTests : IDisposable
     [InlineData("after=-1")]
     public async Task History_BadLimitOrAfter_Is400ProblemDetails(string query)
     {
-        using var response = await _client.GetAsync($"/history/?{query}", _timeout.Token);
+        using var response = await Client.GetAsync($"/history/?{query}", _timeout.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -283,7 +332,7 @@ public sealed partial class NodeApiTests : IDisposable
     [Fact]
     public async Task Root_IsTextForPeople()
     {
-        using var response = await _client.GetAsync("/", _timeout.Token);
+        using var response = await Client.GetAsync("/", _timeout.Token);
         var text = await response.Content.ReadAsStringAsync(_timeout.Token);
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -311,17 +360,4 @@ public sealed partial class NodeApiTests : IDisposable
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")]
     private static partial Regex Rfc3339Micro();
-
-    /// <summary>Every outgoing request fails at once: these tests look at one node, not a network.</summary>
-    private sealed class UnreachableTransport : IGossipTransport
-    {
-        public Task<IReadOnlyList<string>> JoinAsync(string seed, string self, CancellationToken cancellationToken) =>
-            Task.FromException<IReadOnlyList<string>>(new HttpRequestException("unreachable in this test"));
-
-        public Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken) =>
-            Task.FromException(new HttpRequestException("unreachable in this test"));
-
-        public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken) =>
-            Task.FromException<byte[]>(new HttpRequestException("unreachable in this test"));
-    }
 }
