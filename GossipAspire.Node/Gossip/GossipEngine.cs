@@ -158,10 +158,10 @@ public sealed partial class GossipEngine : IDisposable
             try
             {
                 var peers = await _outbox.JoinAsync(seed, Id, cancellationToken);
-                _membership.Learn(seed);
+                Learn(seed);
                 foreach (var peer in peers)
                 {
-                    _membership.Learn(peer);
+                    Learn(peer);
                 }
 
                 Log.Joined(_logger, seed, PeerCount);
@@ -180,6 +180,26 @@ public sealed partial class GossipEngine : IDisposable
         }
 
         await ExchangeWithAsync(seed, cancellationToken);
+    }
+
+    /// <summary>
+    /// Announces the book this node started with, once it has joined: a pick of that same book (counter 1), so it
+    /// spreads at once to every peer, as a traced change like any pick. Nothing, if something was picked already.
+    /// </summary>
+    public void AnnounceStart()
+    {
+        string book;
+        lock (_lock)
+        {
+            if (_clock.Announced)
+            {
+                return;
+            }
+
+            book = _book;
+        }
+
+        Pick(book);
     }
 
     /// <summary>
@@ -228,7 +248,7 @@ public sealed partial class GossipEngine : IDisposable
     /// </summary>
     public void Receive(GossipEnvelope envelope, GossipHeaders headers)
     {
-        _membership.Learn(envelope.ClientId);
+        Learn(envelope.ClientId);
         foreach (var message in envelope.Messages)
         {
             Absorb(message, envelope.ClientId, headers, repair: false);
@@ -243,14 +263,14 @@ public sealed partial class GossipEngine : IDisposable
     /// <summary><c>GET /peers/{client_id}</c>: the peers known (not the caller), and the caller joins them.</summary>
     public IReadOnlyList<string> Introduce(string caller)
     {
-        _membership.Learn(caller);
+        Learn(caller);
         return [.. Peers.Where(p => p != caller)];
     }
 
     /// <summary>Answers a digest: messages for everything the caller lacks, and the origins it holds newer.</summary>
     public DigestReply AnswerDigest(DigestRequest digest)
     {
-        _membership.Learn(digest.ClientId);
+        Learn(digest.ClientId);
         lock (_lock)
         {
             return AntiEntropy.Answer(_world, Id, _clock, digest);
@@ -295,7 +315,7 @@ public sealed partial class GossipEngine : IDisposable
             return;
         }
 
-        _membership.Learn(peer);
+        Learn(peer);
         foreach (var message in reply!.Messages)
         {
             Absorb(message, peer, GossipHeaders.None, repair: true);
@@ -372,13 +392,14 @@ public sealed partial class GossipEngine : IDisposable
             }
 
             bool applied;
+            var newPeer = false;
             IReadOnlyList<string> targets = [];
             HashSet<string> covered;
             ulong hash;
             lock (_lock)
             {
                 var source = new ChangeSource(sender, hop, parent == default ? null : parent.TraceId.ToHexString(), repair);
-                applied = ApplyLocked(message, now, span, source);
+                applied = ApplyLocked(message, now, span, source, out newPeer);
                 covered = headers.Covered is { } given ? new HashSet<string>(given, StringComparer.Ordinal) : new(StringComparer.Ordinal);
                 covered.Add(sender);
                 covered.Add(message.ClientId);
@@ -395,6 +416,11 @@ public sealed partial class GossipEngine : IDisposable
             {
                 span?.SetTag(GossipTelemetry.StaleAttribute, true);
                 return;
+            }
+
+            if (newPeer)
+            {
+                Welcome(message.ClientId);
             }
 
             if (message.Payload.PickedAt is { } pickedAt)
@@ -425,10 +451,11 @@ public sealed partial class GossipEngine : IDisposable
     }
 
     /// <summary>Keeps the message if it is newer than what we hold for its origin. Caller holds the lock.</summary>
-    private bool ApplyLocked(GossipMessage message, DateTimeOffset now, Activity? span, ChangeSource source)
+    private bool ApplyLocked(GossipMessage message, DateTimeOffset now, Activity? span, ChangeSource source, out bool newPeer)
     {
         var origin = message.ClientId;
         var payload = message.Payload;
+        newPeer = false;
         if (!_world.IsNewer(origin, payload.Version))
         {
             return false;
@@ -437,8 +464,49 @@ public sealed partial class GossipEngine : IDisposable
         SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra), source);
 
         // News from an origin is proof it lives: a dropped peer is learned again once it says something new.
-        _membership.LearnFromNews(origin, payload.Version);
+        newPeer = _membership.LearnFromNews(origin, payload.Version);
         return true;
+    }
+
+    /// <summary>Learns a peer that spoke to us or was named to us; one we did not know gets our current entry.</summary>
+    private void Learn(string peer)
+    {
+        if (_membership.Learn(peer))
+        {
+            Welcome(peer);
+        }
+    }
+
+    /// <summary>
+    /// Sends a peer this node has just learned its own current entry, as the message of the pick that made it (same
+    /// uuid, trace and time), naming every other peer as covered. A node's announcement reaches the peers it knew
+    /// when it picked; one learned later (a node that joined after it, or one that joined through a seed that had
+    /// not joined yet itself) would otherwise wait for anti-entropy. Nothing is sent before the first announcement.
+    /// </summary>
+    private void Welcome(string peer)
+    {
+        if (OwnAnnouncement() is var (message, hash))
+        {
+            Fan(message, [peer], [.. _membership.Snapshot(), Id], hash);
+        }
+    }
+
+    /// <summary>
+    /// The message of this node's current entry, as its pick sent it (same uuid, trace and time, hop 1), and the world
+    /// hash to send with it; null before the first announcement.
+    /// </summary>
+    private (GossipMessage Message, ulong Hash)? OwnAnnouncement()
+    {
+        lock (_lock)
+        {
+            if (!_clock.Announced || !_world.TryGet(Id, out var entry))
+            {
+                return null;
+            }
+
+            var message = new GossipMessage(entry.Uuid, Id, _options.Ttl, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, 1, entry.Extra));
+            return (message, _world.Hash);
+        }
     }
 
     private void RefuteIfNewer(long version)
@@ -533,5 +601,6 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(10, LogLevel.Warning, "Heard our own id with version {Version}, at least ours: an earlier run; announcing past it")]
         public static partial void Refuting(ILogger logger, long version);
+
     }
 }

@@ -3,11 +3,15 @@ using Microsoft.Extensions.Options;
 namespace GossipAspire.Node.Gossip;
 
 /// <summary>
-/// The node's clock: joins through the seed, announces a first pick, then re-picks about every
-/// <see cref="GossipOptions.PickInterval"/> and runs anti-entropy about every
+/// The node's clock: once its server listens, joins through the seed and announces the book it started with, then
+/// re-picks about every <see cref="GossipOptions.PickInterval"/> and runs anti-entropy about every
 /// <see cref="GossipOptions.AntiEntropyInterval"/>, both jittered and driven by the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> options, NodeSeed seed, TimeProvider time) : BackgroundService
+/// <remarks>
+/// The join waits for the server: a node that introduced itself before it could answer would have its seed's and
+/// peers' first pushes to it fail (retried after 200 ms and 1 s, dropped after three).
+/// </remarks>
+public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> options, NodeSeed seed, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
 {
     private readonly GossipOptions _options = options.Value;
 
@@ -15,17 +19,26 @@ public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> op
     {
         try
         {
+            await WhenStartedAsync(stoppingToken);
             if (seed.Id is { } seedId)
             {
                 await engine.JoinAsync(seedId, stoppingToken);
             }
 
-            engine.Pick();
+            engine.AnnounceStart();
             await Task.WhenAll(PickLoopAsync(stoppingToken), AntiEntropyLoopAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Completes once the host has started, the server listening (at once if it already has).</summary>
+    private async Task WhenStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
     }
 
     private async Task PickLoopAsync(CancellationToken stoppingToken)

@@ -76,12 +76,15 @@ public sealed partial class Membership
         }
     }
 
-    /// <summary>The peer spoke to us (or answered as a seed): it is a peer with a clean record from now on.</summary>
-    public void Learn(string peer)
+    /// <summary>
+    /// The peer spoke to us (or answered as a seed): it is a peer with a clean record from now on. Returns true when
+    /// it was not a peer before.
+    /// </summary>
+    public bool Learn(string peer)
     {
         if (peer == _self)
         {
-            return;
+            return false;
         }
 
         bool learned;
@@ -99,17 +102,19 @@ public sealed partial class Membership
         {
             Log.PeerLearned(_logger, peer);
         }
+
+        return learned;
     }
 
     /// <summary>
     /// News from <paramref name="origin"/> at <paramref name="version"/>: proof it lives, unless we dropped it
-    /// while already holding that version or a later one.
+    /// while already holding that version or a later one. Returns true when it was not a peer before.
     /// </summary>
-    public void LearnFromNews(string origin, long version)
+    public bool LearnFromNews(string origin, long version)
     {
         if (origin == _self)
         {
-            return;
+            return false;
         }
 
         bool learned = false;
@@ -127,6 +132,8 @@ public sealed partial class Membership
         {
             Log.PeerLearned(_logger, origin);
         }
+
+        return learned;
     }
 
     /// <summary>A request to the peer succeeded: its failures start again from zero.</summary>

@@ -1,0 +1,80 @@
+using GossipAspire.Node.Gossip;
+
+namespace GossipAspire.Tests.Node;
+
+/// <summary>
+/// How a node comes in and comes back, on engines wired in memory: the book it starts with spreads once it has
+/// joined, and a peer learned later gets a node's current entry at once.
+/// None of these tests runs an anti-entropy round beyond the one a join makes with its seed.
+/// </summary>
+public sealed class GossipEngineStartTests : IDisposable
+{
+    private readonly InMemoryNetwork _network = new();
+
+    public void Dispose() => _network.Dispose();
+
+    [Fact]
+    public async Task AnnounceStart_AfterTheJoin_SpreadsTheStartingBookAsCounterOne_Once()
+    {
+        var seed = _network.Add("5001");
+        var node = _network.Add("5002");
+        seed.AnnounceStart();
+        await node.JoinAsync("5001", CancellationToken.None);
+        var startingBook = node.Current.Book;
+        var requestsBefore = node.Stats.RequestsSent;
+
+        node.AnnounceStart();
+        node.AnnounceStart(); // already announced: nothing more
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        var (version, book) = node.Current;
+        Assert.Equal(startingBook, book);
+        Assert.Equal(1, version & ((1 << GossipEngine.GenerationShift) - 1));
+        Assert.Equal((version, book), (seed.World["5002"].Version, seed.World["5002"].Book));
+        Assert.Equal(1, node.Stats.RequestsSent - requestsBefore);
+        var announced = node.History(0).Events.Last(e => e.Origin == "5002");
+        Assert.Equal(0, announced.Hop); // its own change, like a pick
+        Assert.Null(announced.From);
+    }
+
+    [Fact]
+    public async Task NodesJoiningOutOfOrder_AllAgree_WithoutAnAntiEntropyRound()
+    {
+        // Started together, 5003 reaches its seed 5002 before 5002 has reached its own seed 5001: 5003's
+        // announcement finds one peer, and 5001 hears of 5003 only through 5002's join.
+        var first = _network.Add("5001");
+        var second = _network.Add("5002");
+        var third = _network.Add("5003");
+        first.AnnounceStart();
+        await third.JoinAsync("5002", CancellationToken.None);
+        third.AnnounceStart();
+        await _network.SettleAsync(TimeSpan.Zero);
+        await second.JoinAsync("5001", CancellationToken.None);
+        second.AnnounceStart();
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        var nodes = new[] { first, second, third };
+        foreach (var observer in nodes)
+        {
+            foreach (var origin in nodes)
+            {
+                Assert.True(observer.World.TryGetValue(origin.Id, out var held), $"{observer.Id} does not know {origin.Id}");
+                Assert.Equal(origin.Current.Version, held.Version);
+            }
+
+            Assert.Equal(nodes.Length - 1, observer.PeerCount);
+        }
+    }
+
+    [Fact]
+    public async Task NewPeer_BeforeTheFirstAnnouncement_IsSentNothing()
+    {
+        var node = _network.Add("5001");
+        _network.Add("5002");
+
+        node.Introduce("5002");
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        Assert.Equal(0, node.Stats.RequestsSent);
+    }
+}
