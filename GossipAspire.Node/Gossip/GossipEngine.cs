@@ -289,6 +289,21 @@ public sealed partial class GossipEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// This node's clock woke up <paramref name="late"/> too late: the process was paused (SIGSTOP, a suspended VM, a
+    /// long GC), and its peers may have dropped it meanwhile, since requests to it failed. Sends its current entry to
+    /// every peer again, so each learns it once more from the envelope (and, by the welcome rule, sends back its own).
+    /// </summary>
+    public void Resumed(TimeSpan late)
+    {
+        var peers = _membership.Snapshot();
+        Log.Resumed(_logger, late.TotalSeconds, peers.Count);
+        if (OwnAnnouncement() is var (message, hash))
+        {
+            Fan(message, peers, [.. peers, Id], hash);
+        }
+    }
+
     /// <summary>Completes when every request this engine started has finished (tests and shutdown).</summary>
     public Task WhenIdleAsync(CancellationToken cancellationToken) => _outbox.WhenIdleAsync(cancellationToken);
 
@@ -602,5 +617,7 @@ public sealed partial class GossipEngine : IDisposable
         [LoggerMessage(10, LogLevel.Warning, "Heard our own id with version {Version}, at least ours: an earlier run; announcing past it")]
         public static partial void Refuting(ILogger logger, long version);
 
+        [LoggerMessage(30, LogLevel.Warning, "Woke up {Seconds:0.0} s late, so this process was paused; announcing again to {Peers} peers, which may have dropped it")]
+        public static partial void Resumed(ILogger logger, double seconds, int peers);
     }
 }

@@ -55,9 +55,17 @@ public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> op
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var jitter = 0.75 + (Random.Shared.NextDouble() * 0.5);
-            await Task.Delay(_options.AntiEntropyInterval * jitter, time, stoppingToken);
-            if (engine.AntiEntropyDue(time.GetUtcNow()))
+            var wait = _options.AntiEntropyInterval * (0.75 + (Random.Shared.NextDouble() * 0.5));
+            var due = time.GetUtcNow() + wait;
+            await Task.Delay(wait, time, stoppingToken);
+            var late = time.GetUtcNow() - due;
+            if (late > _options.AntiEntropyInterval)
+            {
+                // Paused for longer than a round: peers may have dropped this node, and it has missed their news.
+                engine.Resumed(late);
+                await engine.RunAntiEntropyAsync(stoppingToken);
+            }
+            else if (engine.AntiEntropyDue(time.GetUtcNow()))
             {
                 await engine.RunAntiEntropyAsync(stoppingToken);
             }

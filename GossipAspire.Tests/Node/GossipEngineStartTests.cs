@@ -4,7 +4,7 @@ namespace GossipAspire.Tests.Node;
 
 /// <summary>
 /// How a node comes in and comes back, on engines wired in memory: the book it starts with spreads once it has
-/// joined, and a peer learned later gets a node's current entry at once.
+/// joined, a peer learned later gets a node's current entry at once, and a node that was paused announces again.
 /// None of these tests runs an anti-entropy round beyond the one a join makes with its seed.
 /// </summary>
 public sealed class GossipEngineStartTests : IDisposable
@@ -76,5 +76,37 @@ public sealed class GossipEngineStartTests : IDisposable
         await _network.SettleAsync(TimeSpan.Zero);
 
         Assert.Equal(0, node.Stats.RequestsSent);
+    }
+
+    [Fact]
+    public async Task Resumed_AfterPeersDroppedIt_IsLearnedAgainByEvery_AndGetsTheirNewsBack()
+    {
+        _network.Add("5001", o => o.PeerFailureLimit = 3);
+        _network.Add("5002");
+        _network.Add("5003", o => o.PeerFailureLimit = 3);
+        _network.Mesh();
+        foreach (var id in new[] { "5001", "5002", "5003" })
+        {
+            _network[id].AnnounceStart();
+        }
+
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        // 5002 is frozen: the others' picks to it fail until they drop it.
+        _network.Down.Add("5002");
+        var (v1, _) = _network["5001"].Pick();
+        var (v3, _) = _network["5003"].Pick();
+        await _network.SettleAsync(TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain("5002", _network["5001"].Peers);
+        Assert.DoesNotContain("5002", _network["5003"].Peers);
+
+        _network.Down.Remove("5002");
+        _network["5002"].Resumed(TimeSpan.FromSeconds(20));
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        Assert.Contains("5002", _network["5001"].Peers);
+        Assert.Contains("5002", _network["5003"].Peers);
+        Assert.Equal(v1, _network["5002"].World["5001"].Version);
+        Assert.Equal(v3, _network["5002"].World["5003"].Version);
     }
 }
