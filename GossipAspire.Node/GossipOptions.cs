@@ -66,6 +66,12 @@ public sealed class GossipOptions
     /// </summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Most bytes a message's payload may carry beyond version, book, picked_at and hop: its unknown keys (names and
+    /// values, as sent) and its traceparent. A message over it is refused before it is stored or forwarded.
+    /// </summary>
+    public int MaxPayloadBytes { get; set; } = 4096;
+
     /// <summary>The port this node listens on, from the options or the URLs ASP.NET Core was given.</summary>
     public int ResolvePort(string? urls)
     {
@@ -135,6 +141,11 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         AtLeast(options.MaxBodyBytes, 1024, "MaxBodyBytes", problems);
         AtLeast(options.PeerFailureLimit, 1, "PeerFailureLimit", problems);
         AtLeast(options.HistorySize, 1, "HistorySize", problems);
+        AtLeast(options.MaxPayloadBytes, 256, "MaxPayloadBytes", problems);
+        if (options.MaxPayloadBytes > options.MaxBodyBytes)
+        {
+            problems.Add($"Gossip:MaxPayloadBytes must be at most Gossip:MaxBodyBytes ({options.MaxBodyBytes}) (got {options.MaxPayloadBytes}).");
+        }
         if (string.IsNullOrWhiteSpace(options.BooksFile))
         {
             problems.Add("Gossip:BooksFile must name a file.");

@@ -62,6 +62,11 @@ public static class ToolsApi
         string? book = null;
         if (body is { Length: > 0 } && body.AsSpan().IndexOfAnyExcept(" \t\r\n"u8) >= 0)
         {
+            if (!Wire.TryCheckText(body, out var textError))
+            {
+                return TypedResults.Problem($"The body must be {{\"book\": \"...\"}} or empty: {textError}", statusCode: 400, title: "Invalid pick");
+            }
+
             PickRequest? pick;
             try
             {

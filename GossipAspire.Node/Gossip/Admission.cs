@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +14,8 @@ namespace GossipAspire.Node.Gossip;
 /// </summary>
 /// <remarks>
 /// Message rules (docs/PROTOCOL.md, section 9): a version is at most 2^53 - 1, and its generation (its origin's
-/// start second) at most <see cref="GossipOptions.MaxClockSkew"/> ahead of this node's clock. A refused message is
+/// start second) at most <see cref="GossipOptions.MaxClockSkew"/> ahead of this node's clock; unknown payload keys
+/// and the traceparent fit in <see cref="GossipOptions.MaxPayloadBytes"/>. A refused message is
 /// counted (<c>gossip.messages.refused</c>, by reason) and otherwise ignored: not deduplicated, not stored, not
 /// forwarded; the rest of its envelope is still taken, and the sender still gets <c>{"status":"OK"}</c>, because a
 /// gem node relays whatever it holds and drops a peer that answers anything else.
@@ -20,6 +23,7 @@ namespace GossipAspire.Node.Gossip;
 public sealed partial class Admission(IOptions<GossipOptions> options, GossipCounters counters, ILogger<Admission> logger)
 {
     private readonly long _maxSkewSeconds = (long)Math.Ceiling(options.Value.MaxClockSkew.TotalSeconds);
+    private readonly int _maxPayloadBytes = options.Value.MaxPayloadBytes;
 
     public const string BadEnvelopeTitle = "Invalid gossip envelope";
     public const string BadDigestTitle = "Invalid digest";
@@ -91,7 +95,24 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return RefusalReason.ClockSkew;
         }
 
+        if (FreeFormBytes(message.Payload) > _maxPayloadBytes)
+        {
+            return RefusalReason.PayloadTooLarge;
+        }
+
         return null;
+    }
+
+    /// <summary>The payload's bytes that no rule bounds otherwise: unknown keys (name and value as sent) and the traceparent.</summary>
+    public static long FreeFormBytes(GossipPayload payload)
+    {
+        long bytes = payload.Traceparent is { } traceparent ? Encoding.UTF8.GetByteCount(traceparent) : 0;
+        foreach (var (key, value) in payload.Extra ?? [])
+        {
+            bytes += Encoding.UTF8.GetByteCount(key) + JsonMarshal.GetRawUtf8Value(value).Length;
+        }
+
+        return bytes;
     }
 
     private static partial class Log

@@ -453,7 +453,7 @@ public sealed partial class GossipEngine : IDisposable
                     Payload = message.Payload with
                     {
                         Traceparent = span is null ? message.Payload.Traceparent : Traceparent(span),
-                        Hop = (hop ?? 1) + 1,
+                        Hop = Math.Min(hop ?? 1, Wire.MaxNumber - 1) + 1, // never past what the wire allows
                     },
                 };
                 Fan(forwarded, targets, [.. covered, .. targets], hash);

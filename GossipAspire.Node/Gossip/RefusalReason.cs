@@ -8,6 +8,9 @@ public enum RefusalReason
 
     /// <summary>A version from a generation further ahead of this node's clock than <see cref="GossipOptions.MaxClockSkew"/>.</summary>
     ClockSkew,
+
+    /// <summary>Unknown payload keys and <c>traceparent</c> together larger than <see cref="GossipOptions.MaxPayloadBytes"/>.</summary>
+    PayloadTooLarge,
 }
 
 public static class RefusalReasons
@@ -19,6 +22,7 @@ public static class RefusalReasons
     {
         RefusalReason.VersionTooHigh => "version_too_high",
         RefusalReason.ClockSkew => "clock_skew",
+        RefusalReason.PayloadTooLarge => "payload_too_large",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

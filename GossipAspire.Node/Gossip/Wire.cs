@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace GossipAspire.Node.Gossip;
 
@@ -14,7 +15,14 @@ public static class Wire
     public const string CoveredHeader = "X-Gossip-Covered";
     public const string WorldHashHeader = "X-Gossip-World";
 
+    /// <summary>
+    /// The largest number a node writes (2^53 - 1), so every number it sends is exact in JavaScript too. A larger
+    /// <c>ttl</c> or <c>hop</c> is read as this (clamped); a larger version is refused by admission.
+    /// </summary>
+    public const long MaxNumber = (1L << 53) - 1;
+
     private static readonly string[] s_knownPayloadKeys = ["version", "book", "traceparent", "picked_at", "hop"];
+    private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 16 };
 
     public static bool TryReadEnvelope(ReadOnlySpan<byte> body, out GossipEnvelope? envelope, out string? error)
     {
@@ -257,6 +265,75 @@ public static class Wire
         writer.WriteEndArray();
     }
 
+    /// <summary>
+    /// False, with the reason, when a string or a key anywhere in <paramref name="body"/> is not valid Unicode: a lone
+    /// surrogate escape (<c>\ud800</c>, <c>\udc00</c>), bytes that are not UTF-8, an overlong encoding or an
+    /// encoded surrogate. System.Text.Json reads such strings only when asked for them, and then throws, so every
+    /// string is checked here before anything reads one. Also false (with the parser's reason) for a body that is
+    /// not JSON at all.
+    /// </summary>
+    public static bool TryCheckText(ReadOnlySpan<byte> body, out string? error)
+    {
+        error = null;
+        // Every value of the body, so one that holds two values is refused for that, with its own message, later.
+        var reader = new Utf8JsonReader(body, s_readerOptions with { AllowMultipleValues = true });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                {
+                    continue;
+                }
+
+                if (!IsValidText(ref reader))
+                {
+                    error = $"The body holds a {(reader.TokenType == JsonTokenType.PropertyName ? "key" : "string")} that is not valid Unicode "
+                        + $"(a lone surrogate escape, or bytes that are not UTF-8) at byte {reader.TokenStartIndex}.";
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException exception)
+        {
+            error = $"The body is not valid JSON: {exception.Message}";
+            return false;
+        }
+    }
+
+    private static bool IsValidText(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return Utf8.IsValid(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+        }
+
+        try
+        {
+            // Unescaping checks the escapes' surrogates and the UTF-8 around them; a lone one throws.
+            var text = reader.GetString()!;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(text[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static bool TryParse(ReadOnlySpan<byte> body, out JsonDocument? document, out string? error)
     {
         document = null;
@@ -267,7 +344,12 @@ public static class Wire
             return false;
         }
 
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        if (!TryCheckText(body, out error))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(body, s_readerOptions);
         try
         {
             document = JsonDocument.ParseValue(ref reader);
@@ -341,7 +423,7 @@ public static class Wire
             return false;
         }
 
-        if (!item.TryGetProperty("ttl", out var ttlElement) || ttlElement.ValueKind != JsonValueKind.Number || !ttlElement.TryGetInt64(out var ttl))
+        if (!item.TryGetProperty("ttl", out var ttlElement) || !TryReadInteger(ttlElement, out var ttl))
         {
             error = $"{at}.ttl must be a whole number.";
             return false;
@@ -396,13 +478,13 @@ public static class Wire
         long? hop = null;
         if (payloadElement.TryGetProperty("hop", out var hopElement) && hopElement.ValueKind != JsonValueKind.Null)
         {
-            if (hopElement.ValueKind != JsonValueKind.Number || !hopElement.TryGetInt64(out var hopValue) || hopValue < 0)
+            if (!TryReadInteger(hopElement, out var hopValue) || hopValue < 0)
             {
                 error = $"{at}.payload.hop must be a whole number of at least 0.";
                 return false;
             }
 
-            hop = hopValue;
+            hop = Math.Min(hopValue, MaxNumber);
         }
 
         List<KeyValuePair<string, JsonElement>>? extra = null;
@@ -415,12 +497,19 @@ public static class Wire
         }
 
         error = null;
-        message = new GossipMessage(uuid, origin!, ttl, new GossipPayload(version, book, traceparent, pickedAt, hop, extra));
+        message = new GossipMessage(uuid, origin!, Math.Min(ttl, MaxNumber), new GossipPayload(version, book, traceparent, pickedAt, hop, extra));
         return true;
     }
 
     /// <summary>A JSON number written as a whole number of at least 0; one beyond 64 bits saturates to <see cref="long.MaxValue"/>.</summary>
-    private static bool TryReadWholeNumber(JsonElement element, out long value)
+    private static bool TryReadWholeNumber(JsonElement element, out long value) => TryReadInteger(element, out value) && value >= 0;
+
+    /// <summary>
+    /// A JSON number written as a whole number (digits, an optional minus; no fraction or exponent). One beyond
+    /// 64 bits saturates to <see cref="long.MaxValue"/> or <see cref="long.MinValue"/> instead of failing, so the
+    /// rules for its key (clamp or refuse) decide what happens to it.
+    /// </summary>
+    private static bool TryReadInteger(JsonElement element, out long value)
     {
         value = 0;
         if (element.ValueKind != JsonValueKind.Number)
@@ -430,13 +519,15 @@ public static class Wire
 
         if (element.TryGetInt64(out value))
         {
-            return value >= 0;
+            return true;
         }
 
-        var raw = element.GetRawText();
-        if (raw.Length > 0 && raw.All(char.IsAsciiDigit))
+        var raw = element.GetRawText().AsSpan();
+        var negative = raw.StartsWith("-");
+        var digits = negative ? raw[1..] : raw;
+        if (digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9'))
         {
-            value = long.MaxValue;
+            value = negative ? long.MinValue : long.MaxValue;
             return true;
         }
 

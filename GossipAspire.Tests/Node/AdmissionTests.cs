@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using GossipAspire.Node.Gossip;
 
 namespace GossipAspire.Tests.Node;
@@ -144,6 +145,56 @@ public sealed class AdmissionTests : IDisposable
         {
             Assert.Equal(["version_too_high", "clock_skew"], reasons);
         }
+    }
+
+    private static GossipEnvelope WithExtra(string origin, int bytes, string? traceparent = null)
+    {
+        // "pad":"xxx...": the key's 3 bytes and the value's bytes as sent, quotes included.
+        var value = JsonDocument.Parse($"\"{new string('x', bytes - 3 - 2)}\"").RootElement.Clone();
+        return new("5009", [new GossipMessage(Guid.NewGuid().ToString(), origin, 3,
+            new GossipPayload(5, "Book 5 by Author 5", traceparent, null, null, [new("pad", value)]))]);
+    }
+
+    [Fact]
+    public async Task Receive_UnknownPayloadKeysOverTheCap_AreRefusedBeforeAnythingIsStoredOrForwarded()
+    {
+        // Issue 9: one 900 KiB unknown key reached all 8 nodes in 0.2 s and stayed on each for good.
+        var node = _network.Add("5001", o => o.MaxPayloadBytes = 4096);
+        _network.Add("5002");
+        _network.Mesh();
+
+        node.Receive(WithExtra("5003", 4097), GossipHeaders.None);
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        Assert.False(node.World.ContainsKey("5003"));
+        Assert.Equal(1, node.RefusedByReason["payload_too_large"]);
+        Assert.Equal(0, node.Stats.RequestsSent);
+        Assert.False(_network["5002"].World.ContainsKey("5003"));
+    }
+
+    [Fact]
+    public async Task Receive_UnknownPayloadKeysWithinTheCap_AreKeptAndPassedOnUnchanged()
+    {
+        var node = _network.Add("5001", o => o.MaxPayloadBytes = 4096);
+        _network.Add("5002");
+        _network.Mesh();
+
+        node.Receive(WithExtra("5003", 4096), GossipHeaders.None);
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        var (key, value) = Assert.Single(_network["5002"].World["5003"].Extra!);
+        Assert.Equal("pad", key);
+        Assert.Equal(4096 - 5, value.GetString()!.Length);
+    }
+
+    [Fact]
+    public void Receive_TheTraceparentCountsTowardsTheCap()
+    {
+        var node = _network.Add("5001", o => o.MaxPayloadBytes = 300);
+
+        node.Receive(WithExtra("5003", 250, traceparent: new string('0', 55)), GossipHeaders.None);
+
+        Assert.Equal(1, node.RefusedByReason["payload_too_large"]);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Text.Json;
 using GossipAspire.Node;
 using GossipAspire.Node.Gossip;
 using Microsoft.Extensions.DependencyInjection;
@@ -123,6 +124,11 @@ public sealed class InMemoryNetwork : IDisposable
                 throw new InvalidOperationException($"the engine wrote an envelope its own reader refuses: {error}");
             }
 
+            if (OutOfRange(envelope) is { } number)
+            {
+                throw new InvalidOperationException($"the engine wrote the number {number}, beyond 2^53 - 1");
+            }
+
             if (!network.Swallow(self, peer))
             {
                 target.Receive(parsed!, headers);
@@ -140,6 +146,21 @@ public sealed class InMemoryNetwork : IDisposable
             }
 
             return Task.FromResult(Wire.WriteDigestReply(target.AnswerDigest(parsed!)));
+        }
+
+        /// <summary>Any number in the body beyond what the protocol allows (every number a node sends is within 2^53 - 1).</summary>
+        private static string? OutOfRange(byte[] body)
+        {
+            using var document = JsonDocument.Parse(body);
+            return Walk(document.RootElement);
+
+            static string? Walk(JsonElement element) => element.ValueKind switch
+            {
+                JsonValueKind.Number => element.TryGetInt64(out var value) && Math.Abs(value) <= Wire.MaxNumber ? null : element.GetRawText(),
+                JsonValueKind.Object => element.EnumerateObject().Select(p => Walk(p.Value)).FirstOrDefault(n => n is not null),
+                JsonValueKind.Array => element.EnumerateArray().Select(Walk).FirstOrDefault(n => n is not null),
+                _ => null,
+            };
         }
 
         private GossipEngine Reach(string peer)

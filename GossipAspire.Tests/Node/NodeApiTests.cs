@@ -134,6 +134,24 @@ public sealed partial class NodeApiTests : IDisposable
     }
 
     [Fact]
+    public async Task PostGossip_AnUnknownPayloadKeyOverMaxPayloadBytes_IsRefusedAndCounted()
+    {
+        // This node's MaxBodyBytes is 4096, so its MaxPayloadBytes is set lower for the body to fit.
+        using var node = new InProcessNode(("Gossip:MaxPayloadBytes", "1024"));
+        var big = $$$"""{"uuid":"big","client_id":"5004","ttl":2,"payload":{"version":3,"book":"Kim","blob":"{{{new string('x', 1100)}}}"}}""";
+        var small = $$$"""{"uuid":"small","client_id":"5005","ttl":2,"payload":{"version":3,"book":"Kim","blob":"{{{new string('x', 900)}}}"}}""";
+
+        using var response = await node.Client.PostAsync(
+            "/gossip/", new StringContent($$"""{"client_id":"5003","messages":[{{big}},{{small}}]}""", Encoding.UTF8, "application/json"), _timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var state = await node.GetJsonAsync("/state/", _timeout.Token);
+        Assert.False(state.GetProperty("world").TryGetProperty("5004", out _));
+        Assert.True(state.GetProperty("world").TryGetProperty("5005", out _));
+        Assert.Equal(1, state.GetProperty("stats").GetProperty("messages_refused").GetInt64());
+    }
+
+    [Fact]
     public async Task PostDigest_AVersionAbove2To53Minus1_Is400ProblemDetails()
     {
         using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"5002":9007199254740992}}""");
@@ -311,17 +329,4 @@ public sealed partial class NodeApiTests : IDisposable
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")]
     private static partial Regex Rfc3339Micro();
-
-    /// <summary>Every outgoing request fails at once: these tests look at one node, not a network.</summary>
-    private sealed class UnreachableTransport : IGossipTransport
-    {
-        public Task<IReadOnlyList<string>> JoinAsync(string seed, string self, CancellationToken cancellationToken) =>
-            Task.FromException<IReadOnlyList<string>>(new HttpRequestException("unreachable in this test"));
-
-        public Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken) =>
-            Task.FromException(new HttpRequestException("unreachable in this test"));
-
-        public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken) =>
-            Task.FromException<byte[]>(new HttpRequestException("unreachable in this test"));
-    }
 }

@@ -72,6 +72,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output)
     [InlineData("--Gossip:PickInterval", "soon", "Gossip:PickInterval")]
     [InlineData("--Gossip:Ttl", "0", "Gossip:Ttl")]
     [InlineData("--Gossip:MaxClockSkew", "00:00:00", "Gossip:MaxClockSkew")]
+    [InlineData("--Gossip:MaxPayloadBytes", "100", "Gossip:MaxPayloadBytes")]
     [InlineData("--Gossip:BooksFile", "no-such-books.txt", "no-such-books.txt")]
     public async Task BadSetting_StopsWithOneClearLineAndANonZeroExit(string option, string value, string named)
     {
