@@ -159,6 +159,7 @@ public sealed partial class GossipEngine : IDisposable
             {
                 var peers = await _outbox.JoinAsync(seed, Id, cancellationToken);
                 Learn(seed);
+                _membership.Succeeded(seed); // it answered
                 foreach (var peer in peers)
                 {
                     Learn(peer);
@@ -228,7 +229,7 @@ public sealed partial class GossipEngine : IDisposable
                 hash = _world.Hash;
             }
 
-            var targets = _membership.Snapshot();
+            var targets = _membership.Targets();
             Tag(span, message, hop: 0, duplicate: false);
             span?.SetTag("gossip.targets", targets.Count);
             span?.Stop(); // the pick is done; the sends that follow are the receivers' spans, parented to it
@@ -296,7 +297,7 @@ public sealed partial class GossipEngine : IDisposable
     /// </summary>
     public void Resumed(TimeSpan late)
     {
-        var peers = _membership.Snapshot();
+        var peers = _membership.Targets();
         Log.Resumed(_logger, late.TotalSeconds, peers.Count);
         if (OwnAnnouncement() is var (message, hash))
         {
@@ -421,7 +422,7 @@ public sealed partial class GossipEngine : IDisposable
                 covered.Add(Id);
                 if (applied && !repair && message.Ttl - 1 > 0)
                 {
-                    targets = _membership.Except(covered);
+                    targets = _membership.Targets(covered);
                 }
 
                 hash = _world.Hash;
@@ -500,7 +501,7 @@ public sealed partial class GossipEngine : IDisposable
     /// </summary>
     private void Welcome(string peer)
     {
-        if (OwnAnnouncement() is var (message, hash))
+        if (OwnAnnouncement() is var (message, hash) && _membership.TryTarget(peer))
         {
             Fan(message, [peer], [.. _membership.Snapshot(), Id], hash);
         }

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace GossipAspire.Node.Gossip;
 
 /// <summary>
-/// Who this node sends to: its peers, each with its count of failed requests in a row, and the peers it dropped,
-/// each with the version of it this node held when it dropped it (so stale news cannot bring it back).
+/// Who this node sends to: its peers, each with its count of failed requests in a row, which of them have ever
+/// answered, and the peers it dropped, each with the version of it this node held when it dropped it (so stale
+/// news cannot bring it back).
 /// Thread-safe: it has its own lock and never calls out while holding it, so the engine, the outbox and the
 /// transport can all ask it things.
 /// </summary>
@@ -12,13 +13,18 @@ namespace GossipAspire.Node.Gossip;
 /// Rules (docs/PROTOCOL.md, section 5, "Membership"): a peer is learned when it speaks to us (an envelope's
 /// sender, a digest's caller, an introduction, the seed's answer) and when news from it is newer than what we held
 /// when we dropped it; a peer whose requests fail <see cref="GossipOptions.PeerFailureLimit"/> times in a row is
-/// dropped.
+/// dropped. A peer that has never answered is only a name someone gave us: it gets one request at a time
+/// (<see cref="Targets"/> leaves it out while one is in flight) and is dropped at its first failure, so a stranger
+/// who names hundreds of ports where nothing listens costs each node about one request per name, not a request per
+/// name for every message forwarded while they are held.
 /// </remarks>
 public sealed partial class Membership
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _peers = new(StringComparer.Ordinal); // peer -> consecutive failures
     private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
+    private readonly HashSet<string> _answered = new(StringComparer.Ordinal); // peers that have answered a request
+    private readonly HashSet<string> _probing = new(StringComparer.Ordinal); // never answered, one request in flight
     private readonly string _self;
     private readonly int _failureLimit;
     private readonly ILogger _logger;
@@ -50,12 +56,24 @@ public sealed partial class Membership
         }
     }
 
-    /// <summary>The peers not in <paramref name="covered"/>, in no particular order.</summary>
-    public List<string> Except(IReadOnlySet<string> covered)
+    /// <summary>
+    /// The peers to send a message to now: those not in <paramref name="covered"/>, less any that has never answered
+    /// while a request to it is in flight. A never-answered peer handed out here has a request in flight from now on.
+    /// </summary>
+    public List<string> Targets(IReadOnlySet<string>? covered = null)
     {
         lock (_lock)
         {
-            return [.. _peers.Keys.Where(p => !covered.Contains(p))];
+            return [.. _peers.Keys.Where(p => covered?.Contains(p) != true && MayTargetLocked(p))];
+        }
+    }
+
+    /// <summary>True (and counted as a request in flight) when <paramref name="peer"/> may be sent a message now.</summary>
+    public bool TryTarget(string peer)
+    {
+        lock (_lock)
+        {
+            return _peers.ContainsKey(peer) && MayTargetLocked(peer);
         }
     }
 
@@ -136,7 +154,7 @@ public sealed partial class Membership
         return learned;
     }
 
-    /// <summary>A request to the peer succeeded: its failures start again from zero.</summary>
+    /// <summary>A request to the peer succeeded: its failures start again from zero, and it has answered.</summary>
     public void Succeeded(string peer)
     {
         lock (_lock)
@@ -144,13 +162,16 @@ public sealed partial class Membership
             if (_peers.ContainsKey(peer))
             {
                 _peers[peer] = 0;
+                _answered.Add(peer);
+                _probing.Remove(peer);
             }
         }
     }
 
     /// <summary>
-    /// A request to the peer failed. At the limit the peer is dropped, remembering <paramref name="versionHeld"/>
-    /// (the version of it this node holds). Returns true when this failure dropped it.
+    /// A request to the peer failed. At the limit, or at once if it has never answered, the peer is dropped,
+    /// remembering <paramref name="versionHeld"/> (the version of it this node holds). Returns true when this
+    /// failure dropped it.
     /// </summary>
     public bool Failed(string peer, long versionHeld, string reason)
     {
@@ -160,9 +181,11 @@ public sealed partial class Membership
             if (_peers.TryGetValue(peer, out var failures))
             {
                 failures++;
-                if (failures >= _failureLimit)
+                if (failures >= _failureLimit || !_answered.Contains(peer))
                 {
                     _peers.Remove(peer);
+                    _answered.Remove(peer);
+                    _probing.Remove(peer);
                     _dropped[peer] = versionHeld;
                     dropped = true;
                 }
@@ -184,6 +207,8 @@ public sealed partial class Membership
 
         return dropped;
     }
+
+    private bool MayTargetLocked(string peer) => _answered.Contains(peer) || _probing.Add(peer);
 
     private static partial class Log
     {

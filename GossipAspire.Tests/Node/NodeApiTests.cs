@@ -26,7 +26,7 @@ public sealed partial class NodeApiTests : IDisposable
             web.UseSetting("Gossip:PickInterval", "01:00:00");
             web.UseSetting("Gossip:AntiEntropyInterval", "01:00:00");
             web.UseSetting("Gossip:MaxBodyBytes", "4096");
-            web.ConfigureTestServices(services => services.AddSingleton<IGossipTransport, UnreachableTransport>());
+            web.ConfigureTestServices(services => services.AddSingleton<IGossipTransport, AnsweringTransport>());
         });
         _client = _factory.CreateClient();
     }
