@@ -70,7 +70,7 @@ public sealed partial class GossipEngine : IDisposable
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
         _membership = new Membership(Id, _options, logger);
-        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld);
+        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, CatchUp);
         _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
         _log = new ChangeLog(_options.HistorySize);
         _seen = new MessageCache(_options.MessageCacheSize, _options.MessageCacheAge);
@@ -524,6 +524,12 @@ public sealed partial class GossipEngine : IDisposable
             return (message, _world.Hash);
         }
     }
+
+    /// <summary>
+    /// A peer answered for the first time after a send left it out while it was on probation (a name nobody had
+    /// heard answer gets one request at a time): one digest exchange gives it whatever it missed meanwhile.
+    /// </summary>
+    private void CatchUp(string peer) => _outbox.Run(token => ExchangeWithAsync(peer, token));
 
     private void RefuteIfNewer(long version)
     {

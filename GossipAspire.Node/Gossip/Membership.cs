@@ -16,7 +16,8 @@ namespace GossipAspire.Node.Gossip;
 /// dropped. A peer that has never answered is only a name someone gave us: it gets one request at a time
 /// (<see cref="Targets"/> leaves it out while one is in flight) and is dropped at its first failure, so a stranger
 /// who names hundreds of ports where nothing listens costs each node about one request per name, not a request per
-/// name for every message forwarded while they are held.
+/// name for every message forwarded while they are held. A real peer left out of a send that way is brought up to
+/// date when it first answers (<see cref="Succeeded"/> says so).
 /// </remarks>
 public sealed partial class Membership
 {
@@ -25,6 +26,7 @@ public sealed partial class Membership
     private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal); // peers that have answered a request
     private readonly HashSet<string> _probing = new(StringComparer.Ordinal); // never answered, one request in flight
+    private readonly HashSet<string> _heldBack = new(StringComparer.Ordinal); // probing, and left out of a send meanwhile
     private readonly string _self;
     private readonly int _failureLimit;
     private readonly ILogger _logger;
@@ -154,17 +156,23 @@ public sealed partial class Membership
         return learned;
     }
 
-    /// <summary>A request to the peer succeeded: its failures start again from zero, and it has answered.</summary>
-    public void Succeeded(string peer)
+    /// <summary>
+    /// A request to the peer succeeded: its failures start again from zero, and it has answered. Returns true when
+    /// this is its first answer and a send left it out meanwhile: the caller brings it up to date.
+    /// </summary>
+    public bool Succeeded(string peer)
     {
         lock (_lock)
         {
-            if (_peers.ContainsKey(peer))
+            if (!_peers.ContainsKey(peer))
             {
-                _peers[peer] = 0;
-                _answered.Add(peer);
-                _probing.Remove(peer);
+                return false;
             }
+
+            _peers[peer] = 0;
+            _answered.Add(peer);
+            _probing.Remove(peer);
+            return _heldBack.Remove(peer);
         }
     }
 
@@ -186,6 +194,7 @@ public sealed partial class Membership
                     _peers.Remove(peer);
                     _answered.Remove(peer);
                     _probing.Remove(peer);
+                    _heldBack.Remove(peer);
                     _dropped[peer] = versionHeld;
                     dropped = true;
                 }
@@ -208,7 +217,16 @@ public sealed partial class Membership
         return dropped;
     }
 
-    private bool MayTargetLocked(string peer) => _answered.Contains(peer) || _probing.Add(peer);
+    private bool MayTargetLocked(string peer)
+    {
+        if (_answered.Contains(peer) || _probing.Add(peer))
+        {
+            return true;
+        }
+
+        _heldBack.Add(peer);
+        return false;
+    }
 
     private static partial class Log
     {

@@ -44,4 +44,32 @@ public sealed class StrangerPeerTests : IDisposable
         await _network.SettleAsync(TimeSpan.Zero);
         Assert.Equal(version, _network["5002"].World["5001"].Version);
     }
+
+    [Fact]
+    public async Task NewPeer_LeftOutOfAForwardWhileItsFirstRequestIsInFlight_GetsItWhenItAnswers()
+    {
+        _network.Add("5001");
+        _network.Add("5002");
+        _network["5001"].AnnounceStart();
+        _network["5002"].AnnounceStart();
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        // 5001 learns 5002 and welcomes it; that first request is slow to arrive.
+        var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _network.Hold = (from, to) => from == "5001" && to == "5002" ? slow.Task : null;
+        _network["5001"].Introduce("5002");
+
+        // Meanwhile news of 5009 (a node 5002 does not know) reaches 5001, which would forward it to 5002, but 5002
+        // is on probation: one request at a time while it has never answered.
+        _network["5001"].Receive(new GossipEnvelope("5003", [new GossipMessage(Guid.NewGuid().ToString(), "5009", 3, new GossipPayload(4, "Book 4 by Author 4"))]), GossipHeaders.None);
+        await Task.Delay(50);
+        Assert.False(_network["5002"].World.ContainsKey("5009"));
+
+        _network.Hold = (_, _) => null;
+        slow.SetResult();
+        await _network.SettleAsync(TimeSpan.Zero);
+
+        Assert.Equal(4, _network["5002"].World["5009"].Version); // its first answer brought it up to date
+        Assert.Equal(_network["5002"].Current.Version, _network["5001"].World["5002"].Version);
+    }
 }
