@@ -1,4 +1,5 @@
 using System.Globalization;
+using GossipAspire.Node.Gossip;
 using Microsoft.Extensions.Options;
 
 namespace GossipAspire.Node;
@@ -54,6 +55,18 @@ public sealed class GossipOptions
     /// <summary>Consecutive failed requests after which a peer is dropped (it is learned again when it speaks).</summary>
     public int PeerFailureLimit { get; set; } = 3;
 
+    /// <summary>
+    /// Most peers a node holds, and most origins its world view holds besides itself: an id beyond it is not
+    /// learned, and news of a further origin is refused, until a peer is dropped or an origin forgotten.
+    /// </summary>
+    public int MaxPeers { get; set; } = 256;
+
+    /// <summary>
+    /// The hosts a peer id may name, comma-separated: <c>loopback</c>, <c>*</c>, IP addresses, CIDR ranges, host
+    /// names. Unset: <c>loopback</c> while the node listens on loopback only (its default), else <c>*</c>.
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
     /// <summary>How many world-view changes <c>GET /history/</c> keeps.</summary>
     public int HistorySize { get; set; } = 10_000;
 
@@ -67,8 +80,8 @@ public sealed class GossipOptions
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Most bytes a message's payload may carry beyond version, book, picked_at and hop: its unknown keys (names and
-    /// values, as sent) and its traceparent. A message over it is refused before it is stored or forwarded.
+    /// Most bytes a message's unknown payload keys may take together (names and values, as sent); the known keys
+    /// have bounds of their own. A message over it is refused before it is stored or forwarded.
     /// </summary>
     public int MaxPayloadBytes { get; set; } = 4096;
 
@@ -141,11 +154,22 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         AtLeast(options.MaxBodyBytes, 1024, "MaxBodyBytes", problems);
         AtLeast(options.PeerFailureLimit, 1, "PeerFailureLimit", problems);
         AtLeast(options.HistorySize, 1, "HistorySize", problems);
+        AtLeast(options.MaxPeers, 1, "MaxPeers", problems);
+        if (options.MaxPeers > 100_000)
+        {
+            problems.Add($"Gossip:MaxPeers must be at most 100000 (got {options.MaxPeers}).");
+        }
+
         AtLeast(options.MaxPayloadBytes, 256, "MaxPayloadBytes", problems);
         if (options.MaxPayloadBytes > options.MaxBodyBytes)
         {
             problems.Add($"Gossip:MaxPayloadBytes must be at most Gossip:MaxBodyBytes ({options.MaxBodyBytes}) (got {options.MaxPayloadBytes}).");
         }
+        if (options.AllowedHosts is { } hosts && !HostPolicy.TryParse(hosts, out _, out var hostsError))
+        {
+            problems.Add(hostsError);
+        }
+
         if (string.IsNullOrWhiteSpace(options.BooksFile))
         {
             problems.Add("Gossip:BooksFile must name a file.");

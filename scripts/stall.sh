@@ -64,12 +64,13 @@ start_network() {
     Logging__Console__FormatterName=simple dotnet "$node_dll" "${args[@]}" > "$work/node-$k.log" 2>&1 &
     pids+=($!)
   done
-  # Ready when the target (the first node) knows the seven others as peers.
-  for _ in $(seq 600); do
+  # Ready when the target (the first node) knows the seven others as peers; a loaded machine can take minutes.
+  for _ in $(seq 1800); do
     if [ "$(curl -s "http://127.0.0.1:${ports[0]}/peers/" | tr -cd ',' | wc -c)" -ge 6 ] 2>/dev/null; then return; fi
     sleep 0.1
   done
-  echo "stall.sh: the network did not form" >&2
+  echo "stall.sh: the network did not form within 3 minutes; the target knows $(curl -s "http://127.0.0.1:${ports[0]}/peers/")" >&2
+  tail -n 20 "$work/node-0.log" >&2
   exit 1
 }
 

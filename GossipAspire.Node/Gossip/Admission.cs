@@ -15,19 +15,27 @@ namespace GossipAspire.Node.Gossip;
 /// <remarks>
 /// Message rules (docs/PROTOCOL.md, section 9): a version is at most 2^53 - 1, and its generation (its origin's
 /// start second) at most <see cref="GossipOptions.MaxClockSkew"/> ahead of this node's clock; unknown payload keys
-/// and the traceparent fit in <see cref="GossipOptions.MaxPayloadBytes"/>. A refused message is
+/// fit in <see cref="GossipOptions.MaxPayloadBytes"/>; a new origin needs room in the world view; the origin's
+/// host is allowed (<see cref="GossipOptions.AllowedHosts"/>). A request whose sender's host is not allowed is
+/// refused whole with 403. A refused message is
 /// counted (<c>gossip.messages.refused</c>, by reason) and otherwise ignored: not deduplicated, not stored, not
 /// forwarded; the rest of its envelope is still taken, and the sender still gets <c>{"status":"OK"}</c>, because a
 /// gem node relays whatever it holds and drops a peer that answers anything else.
 /// </remarks>
-public sealed partial class Admission(IOptions<GossipOptions> options, GossipCounters counters, ILogger<Admission> logger)
+public sealed partial class Admission(IOptions<GossipOptions> options, HostPolicy hosts, GossipCounters counters, ILogger<Admission> logger)
 {
+    public const string HostNotAllowedTitle = "Host not allowed";
+
     private readonly long _maxSkewSeconds = (long)Math.Ceiling(options.Value.MaxClockSkew.TotalSeconds);
     private readonly int _maxPayloadBytes = options.Value.MaxPayloadBytes;
+    private readonly int _maxOrigins = options.Value.MaxPeers + 1;
 
     public const string BadEnvelopeTitle = "Invalid gossip envelope";
     public const string BadDigestTitle = "Invalid digest";
     public const string BadNodeIdTitle = "Invalid node id";
+
+    /// <summary>The hosts peers may be on: membership consults the same policy, so the two never disagree.</summary>
+    public HostPolicy Hosts => hosts;
 
     /// <summary><c>POST /gossip/</c>: the body read as an envelope, with what its headers say.</summary>
     public Admitted<InboundEnvelope> Envelope(ReadOnlySpan<byte> body, IHeaderDictionary headers)
@@ -37,10 +45,15 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return new Refusal(StatusCodes.Status400BadRequest, BadEnvelopeTitle, error!);
         }
 
+        if (NotAllowed(envelope!.ClientId, "client_id") is { } refusal)
+        {
+            return refusal;
+        }
+
         var gossipHeaders = new GossipHeaders(
             Wire.ParseCovered(headers[Wire.CoveredHeader]),
             ulong.TryParse(headers[Wire.WorldHashHeader], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash) ? hash : null);
-        return new InboundEnvelope(envelope!, gossipHeaders);
+        return new InboundEnvelope(envelope, gossipHeaders);
     }
 
     /// <summary><c>POST /digest/</c>: the body read as a digest. (The headers are where a request's MAC will be.)</summary>
@@ -51,7 +64,15 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return new Refusal(StatusCodes.Status400BadRequest, BadDigestTitle, error!);
         }
 
-        return digest!;
+        if (NotAllowed(digest!.ClientId, "client_id") is { } refusal)
+        {
+            return refusal;
+        }
+
+        // Origins this node may not hold are not its business: left out, as if the caller had not named them.
+        return digest.Versions.Keys.All(hosts.Allows)
+            ? digest
+            : digest with { Versions = digest.Versions.Where(v => hosts.Allows(v.Key)).ToDictionary(StringComparer.Ordinal) };
     }
 
     /// <summary><c>GET /peers/{client_id}</c>: the caller's id, normalized.</summary>
@@ -62,7 +83,7 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return new Refusal(StatusCodes.Status400BadRequest, BadNodeIdTitle, $"'{clientId}' is not a node id (a port or host:port).");
         }
 
-        return caller;
+        return NotAllowed(caller, "client_id") is { } refusal ? refusal : caller;
     }
 
     /// <summary>
@@ -82,8 +103,36 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
         return false;
     }
 
+    /// <summary>
+    /// Whether the world view, holding <paramref name="origins"/> origins (itself included), has room for the
+    /// message's origin: always for one it holds, else only below <see cref="GossipOptions.MaxPeers"/> + 1. A message
+    /// without room is refused (and counted). The engine asks under the lock that guards the world view, before it
+    /// stores the message's uuid.
+    /// </summary>
+    public bool HasRoomFor(GossipMessage message, bool knownOrigin, int origins)
+    {
+        if (knownOrigin || origins < _maxOrigins)
+        {
+            return true;
+        }
+
+        counters.MessageRefused(RefusalReason.OriginLimit);
+        Log.Refused(logger, message.Uuid, message.ClientId, message.Payload.Version, RefusalReason.OriginLimit.Tag());
+        return false;
+    }
+
+    private Refusal? NotAllowed(string id, string what) =>
+        hosts.Allows(id)
+            ? null
+            : new Refusal(StatusCodes.Status403Forbidden, HostNotAllowedTitle, $"{what} '{id}' names a host outside this node's Gossip:AllowedHosts ({hosts}).");
+
     private RefusalReason? Check(GossipMessage message, DateTimeOffset now)
     {
+        if (!hosts.Allows(message.ClientId))
+        {
+            return RefusalReason.HostNotAllowed;
+        }
+
         var version = message.Payload.Version;
         if (version > VersionClock.MaxVersion)
         {
@@ -95,7 +144,7 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return RefusalReason.ClockSkew;
         }
 
-        if (FreeFormBytes(message.Payload) > _maxPayloadBytes)
+        if (UnknownKeyBytes(message.Payload) > _maxPayloadBytes)
         {
             return RefusalReason.PayloadTooLarge;
         }
@@ -103,10 +152,10 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
         return null;
     }
 
-    /// <summary>The payload's bytes that no rule bounds otherwise: unknown keys (name and value as sent) and the traceparent.</summary>
-    public static long FreeFormBytes(GossipPayload payload)
+    /// <summary>The bytes of the payload's unknown keys, names and values as sent: the part no other rule bounds.</summary>
+    public static long UnknownKeyBytes(GossipPayload payload)
     {
-        long bytes = payload.Traceparent is { } traceparent ? Encoding.UTF8.GetByteCount(traceparent) : 0;
+        long bytes = 0;
         foreach (var (key, value) in payload.Extra ?? [])
         {
             bytes += Encoding.UTF8.GetByteCount(key) + JsonMarshal.GetRawUtf8Value(value).Length;

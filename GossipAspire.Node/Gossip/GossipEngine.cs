@@ -69,7 +69,7 @@ public sealed partial class GossipEngine : IDisposable
 
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
-        _membership = new Membership(Id, _options, logger);
+        _membership = new Membership(Id, _options, admission.Hosts, logger);
         _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, CatchUp);
         _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
         _log = new ChangeLog(_options.HistorySize);
@@ -229,12 +229,13 @@ public sealed partial class GossipEngine : IDisposable
                 hash = _world.Hash;
             }
 
-            var targets = _membership.Targets();
+            var push = new PushBatch(Id, Id, null, _membership);
+            push.Add(message);
             Tag(span, message, hop: 0, duplicate: false);
-            span?.SetTag("gossip.targets", targets.Count);
+            span?.SetTag("gossip.targets", push.Candidates.Count);
             span?.Stop(); // the pick is done; the sends that follow are the receivers' spans, parented to it
-            Log.Picked(_logger, message.Payload.Book, message.Payload.Version, targets.Count);
-            Fan(message, targets, [.. targets, Id], hash);
+            Log.Picked(_logger, message.Payload.Book, message.Payload.Version, push.Candidates.Count);
+            push.Send(Id, _outbox, hash, _options.MaxBodyBytes);
             return (message.Payload.Version, message.Payload.Book);
         }
         finally
@@ -245,17 +246,26 @@ public sealed partial class GossipEngine : IDisposable
 
     /// <summary>
     /// Absorbs an envelope: learns its sender, drops what is expired or already seen, keeps what is newer, and
-    /// forwards new news to peers that the sender's <c>X-Gossip-Covered</c> header does not name.
+    /// forwards the new news, all of it in one envelope per target, to peers that the sender's
+    /// <c>X-Gossip-Covered</c> header does not name.
     /// </summary>
     public void Receive(GossipEnvelope envelope, GossipHeaders headers)
     {
         Learn(envelope.ClientId);
+        var push = new PushBatch(Id, envelope.ClientId, headers.Covered, _membership);
         foreach (var message in envelope.Messages)
         {
-            Absorb(message, envelope.ClientId, headers, repair: false);
+            Absorb(message, envelope.ClientId, push);
         }
 
-        if (headers.WorldHash is { } theirs && theirs == WorldHash)
+        ulong hash;
+        lock (_lock)
+        {
+            hash = _world.Hash;
+        }
+
+        push.Send(Id, _outbox, hash, _options.MaxBodyBytes);
+        if (headers.WorldHash is { } theirs && theirs == hash)
         {
             _antiEntropy.InSync(_time.GetUtcNow());
         }
@@ -297,11 +307,11 @@ public sealed partial class GossipEngine : IDisposable
     /// </summary>
     public void Resumed(TimeSpan late)
     {
-        var peers = _membership.Targets();
-        Log.Resumed(_logger, late.TotalSeconds, peers.Count);
+        Log.Resumed(_logger, late.TotalSeconds, PeerCount);
         if (OwnAnnouncement() is var (message, hash))
         {
-            Fan(message, peers, [.. peers, Id], hash);
+            var targets = _membership.Targets(_membership.Snapshot());
+            SendOwn(message, targets, [.. targets, Id], hash);
         }
     }
 
@@ -334,7 +344,7 @@ public sealed partial class GossipEngine : IDisposable
         Learn(peer);
         foreach (var message in reply!.Messages)
         {
-            Absorb(message, peer, GossipHeaders.None, repair: true);
+            Absorb(message, peer, push: null);
         }
 
         List<GossipMessage> missing;
@@ -348,14 +358,20 @@ public sealed partial class GossipEngine : IDisposable
             Log.Repaired(_logger, peer, reply.Messages.Count, missing.Count);
         }
 
-        if (missing.Count > 0)
+        var headers = new GossipHeaders(new HashSet<string>([peer, Id]), null);
+        foreach (var (body, messages) in Wire.WriteEnvelopes(Id, missing.ConvertAll(Wire.WriteMessage), _options.MaxBodyBytes))
         {
-            await _outbox.SendAsync(peer, Wire.WriteEnvelope(Id, missing), missing.Count, new GossipHeaders(new HashSet<string>([peer, Id]), null), cancellationToken);
+            await _outbox.SendAsync(peer, body, messages, headers, cancellationToken);
         }
     }
 
-    private void Absorb(GossipMessage message, string sender, GossipHeaders headers, bool repair)
+    /// <summary>
+    /// One inbound message: pushed (<paramref name="push"/> collects what is to go on) or handed over by repair
+    /// (<paramref name="push"/> null: kept, never forwarded).
+    /// </summary>
+    private void Absorb(GossipMessage message, string sender, PushBatch? push)
     {
+        var repair = push is null;
         var now = _time.GetUtcNow();
         var hop = message.Payload.Hop;
         _counters.MessageReceived();
@@ -375,6 +391,11 @@ public sealed partial class GossipEngine : IDisposable
         bool fresh;
         lock (_lock)
         {
+            if (!_admission.HasRoomFor(message, _world.Contains(message.ClientId), _world.Count))
+            {
+                return;
+            }
+
             fresh = _seen.Add(message.Uuid, now);
         }
 
@@ -408,24 +429,11 @@ public sealed partial class GossipEngine : IDisposable
             }
 
             bool applied;
-            var newPeer = false;
-            IReadOnlyList<string> targets = [];
-            HashSet<string> covered;
-            ulong hash;
+            bool newPeer;
             lock (_lock)
             {
                 var source = new ChangeSource(sender, hop, parent == default ? null : parent.TraceId.ToHexString(), repair);
                 applied = ApplyLocked(message, now, span, source, out newPeer);
-                covered = headers.Covered is { } given ? new HashSet<string>(given, StringComparer.Ordinal) : new(StringComparer.Ordinal);
-                covered.Add(sender);
-                covered.Add(message.ClientId);
-                covered.Add(Id);
-                if (applied && !repair && message.Ttl - 1 > 0)
-                {
-                    targets = _membership.Targets(covered);
-                }
-
-                hash = _world.Hash;
             }
 
             if (!applied)
@@ -444,11 +452,11 @@ public sealed partial class GossipEngine : IDisposable
                 _counters.PropagationDelay(now - pickedAt);
             }
 
-            if (targets.Count > 0)
+            var targets = push is not null && message.Ttl - 1 > 0 ? push.TargetsFor(message.ClientId) : 0;
+            if (targets > 0)
             {
-                span?.SetTag("gossip.forwarded_to", targets.Count);
-                span?.Stop();
-                var forwarded = message with
+                span?.SetTag("gossip.forwarded_to", targets);
+                push!.Add(message with
                 {
                     Ttl = message.Ttl - 1,
                     Payload = message.Payload with
@@ -456,8 +464,7 @@ public sealed partial class GossipEngine : IDisposable
                         Traceparent = span is null ? message.Payload.Traceparent : Traceparent(span),
                         Hop = Math.Min(hop ?? 1, Wire.MaxNumber - 1) + 1, // never past what the wire allows
                     },
-                };
-                Fan(forwarded, targets, [.. covered, .. targets], hash);
+                });
             }
         }
         finally
@@ -501,9 +508,9 @@ public sealed partial class GossipEngine : IDisposable
     /// </summary>
     private void Welcome(string peer)
     {
-        if (OwnAnnouncement() is var (message, hash) && _membership.TryTarget(peer))
+        if (OwnAnnouncement() is var (message, hash) && _membership.Targets([peer]) is [_])
         {
-            Fan(message, [peer], [.. _membership.Snapshot(), Id], hash);
+            SendOwn(message, [peer], [.. _membership.Snapshot(), Id], hash);
         }
     }
 
@@ -522,6 +529,15 @@ public sealed partial class GossipEngine : IDisposable
 
             var message = new GossipMessage(entry.Uuid, Id, _options.Ttl, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, 1, entry.Extra));
             return (message, _world.Hash);
+        }
+    }
+
+    /// <summary>This node's own entry to <paramref name="targets"/>, in the background, naming <paramref name="covered"/>.</summary>
+    private void SendOwn(GossipMessage message, IReadOnlyList<string> targets, IEnumerable<string> covered, ulong hash)
+    {
+        if (targets.Count > 0)
+        {
+            _outbox.Push(Wire.WriteEnvelope(Id, [message]), 1, targets, new GossipHeaders(new HashSet<string>(covered, StringComparer.Ordinal), hash));
         }
     }
 
@@ -562,19 +578,6 @@ public sealed partial class GossipEngine : IDisposable
         {
             return _world.VersionOf(peer);
         }
-    }
-
-    /// <summary>Sends one message to each target in the background, naming all of them as covered.</summary>
-    private void Fan(GossipMessage message, IReadOnlyList<string> targets, IEnumerable<string> covered, ulong worldHash)
-    {
-        if (targets.Count == 0)
-        {
-            return;
-        }
-
-        // Every copy is the same envelope (sender = us), so it is written once.
-        var headers = new GossipHeaders(new HashSet<string>(covered, StringComparer.Ordinal), worldHash);
-        _outbox.Push(Wire.WriteEnvelope(Id, [message]), 1, targets, headers);
     }
 
     private void Tag(Activity? span, GossipMessage message, long? hop, bool duplicate)

@@ -17,7 +17,9 @@ namespace GossipAspire.Node.Gossip;
 /// (<see cref="Targets"/> leaves it out while one is in flight) and is dropped at its first failure, so a stranger
 /// who names hundreds of ports where nothing listens costs each node about one request per name, not a request per
 /// name for every message forwarded while they are held. A real peer left out of a send that way is brought up to
-/// date when it first answers (<see cref="Succeeded"/> says so).
+/// date when it first answers (<see cref="Succeeded"/> says so). At most <see cref="GossipOptions.MaxPeers"/> peers
+/// are held: a further one is not learned until one is dropped. An id whose host is outside
+/// <see cref="GossipOptions.AllowedHosts"/> is never learned.
 /// </remarks>
 public sealed partial class Membership
 {
@@ -29,12 +31,16 @@ public sealed partial class Membership
     private readonly HashSet<string> _heldBack = new(StringComparer.Ordinal); // probing, and left out of a send meanwhile
     private readonly string _self;
     private readonly int _failureLimit;
+    private readonly int _maxPeers;
+    private readonly HostPolicy _hosts;
     private readonly ILogger _logger;
 
-    public Membership(string self, GossipOptions options, ILogger logger)
+    public Membership(string self, GossipOptions options, HostPolicy hosts, ILogger logger)
     {
         _self = self;
         _failureLimit = options.PeerFailureLimit;
+        _maxPeers = options.MaxPeers;
+        _hosts = hosts;
         _logger = logger;
     }
 
@@ -58,24 +64,25 @@ public sealed partial class Membership
         }
     }
 
-    /// <summary>
-    /// The peers to send a message to now: those not in <paramref name="covered"/>, less any that has never answered
-    /// while a request to it is in flight. A never-answered peer handed out here has a request in flight from now on.
-    /// </summary>
-    public List<string> Targets(IReadOnlySet<string>? covered = null)
+    /// <summary>The peers not in <paramref name="covered"/>, in no particular order.</summary>
+    public List<string> Except(IReadOnlySet<string> covered)
     {
         lock (_lock)
         {
-            return [.. _peers.Keys.Where(p => covered?.Contains(p) != true && MayTargetLocked(p))];
+            return [.. _peers.Keys.Where(p => !covered.Contains(p))];
         }
     }
 
-    /// <summary>True (and counted as a request in flight) when <paramref name="peer"/> may be sent a message now.</summary>
-    public bool TryTarget(string peer)
+    /// <summary>
+    /// Of <paramref name="candidates"/>, the peers a message may go to now: every one that has answered, and one that
+    /// never has only while no request to it is in flight (from here on one is, so call this just before sending). A
+    /// never-answered peer left out is noted: its first answer says so (<see cref="Succeeded"/>).
+    /// </summary>
+    public List<string> Targets(IEnumerable<string> candidates)
     {
         lock (_lock)
         {
-            return _peers.ContainsKey(peer) && MayTargetLocked(peer);
+            return [.. candidates.Where(p => _peers.ContainsKey(p) && MayTargetLocked(p))];
         }
     }
 
@@ -102,28 +109,31 @@ public sealed partial class Membership
     /// </summary>
     public bool Learn(string peer)
     {
-        if (peer == _self)
+        if (peer == _self || !_hosts.Allows(peer))
         {
             return false;
         }
 
-        bool learned;
+        bool learned = false, full = false;
         lock (_lock)
         {
             _dropped.Remove(peer);
-            learned = _peers.TryAdd(peer, 0);
-            if (!learned)
+            if (_peers.ContainsKey(peer))
             {
                 _peers[peer] = 0;
             }
+            else if (_peers.Count >= _maxPeers)
+            {
+                full = true;
+            }
+            else
+            {
+                _peers[peer] = 0;
+                learned = true;
+            }
         }
 
-        if (learned)
-        {
-            Log.PeerLearned(_logger, peer);
-        }
-
-        return learned;
+        return Report(peer, learned, full);
     }
 
     /// <summary>
@@ -132,25 +142,39 @@ public sealed partial class Membership
     /// </summary>
     public bool LearnFromNews(string origin, long version)
     {
-        if (origin == _self)
+        if (origin == _self || !_hosts.Allows(origin))
         {
             return false;
         }
 
-        bool learned = false;
+        bool learned = false, full = false;
         lock (_lock)
         {
             if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var droppedAt) || droppedAt < version))
             {
                 _dropped.Remove(origin);
-                _peers[origin] = 0;
-                learned = true;
+                full = _peers.Count >= _maxPeers;
+                if (!full)
+                {
+                    _peers[origin] = 0;
+                    learned = true;
+                }
             }
         }
 
+        return Report(origin, learned, full);
+    }
+
+    /// <summary>Logs what a learning did; answers whether the peer is new.</summary>
+    private bool Report(string peer, bool learned, bool full)
+    {
         if (learned)
         {
-            Log.PeerLearned(_logger, origin);
+            Log.PeerLearned(_logger, peer);
+        }
+        else if (full)
+        {
+            Log.PeersFull(_logger, peer, _maxPeers);
         }
 
         return learned;
@@ -235,6 +259,10 @@ public sealed partial class Membership
 
         [LoggerMessage(5, LogLevel.Debug, "Request to peer {Peer} failed: {Reason}")]
         public static partial void PeerFailed(ILogger logger, string peer, string reason);
+
+        // Debug: a flood of new ids must not become a flood of log lines.
+        [LoggerMessage(11, LogLevel.Debug, "Did not learn peer {Peer}: already {MaxPeers} peers (Gossip:MaxPeers)")]
+        public static partial void PeersFull(ILogger logger, string peer, int maxPeers);
 
         [LoggerMessage(6, LogLevel.Warning, "Dropped peer {Peer} after {Failures} failed requests (last: {Reason}); it is learned again when it speaks")]
         public static partial void PeerDropped(ILogger logger, string peer, int failures, string reason);

@@ -9,8 +9,14 @@ public enum RefusalReason
     /// <summary>A version from a generation further ahead of this node's clock than <see cref="GossipOptions.MaxClockSkew"/>.</summary>
     ClockSkew,
 
-    /// <summary>Unknown payload keys and <c>traceparent</c> together larger than <see cref="GossipOptions.MaxPayloadBytes"/>.</summary>
+    /// <summary>Unknown payload keys larger, together, than <see cref="GossipOptions.MaxPayloadBytes"/>.</summary>
     PayloadTooLarge,
+
+    /// <summary>News of an origin the world view has no room for (<see cref="GossipOptions.MaxPeers"/> others held).</summary>
+    OriginLimit,
+
+    /// <summary>An origin whose host is outside <see cref="GossipOptions.AllowedHosts"/>.</summary>
+    HostNotAllowed,
 }
 
 public static class RefusalReasons
@@ -23,6 +29,8 @@ public static class RefusalReasons
         RefusalReason.VersionTooHigh => "version_too_high",
         RefusalReason.ClockSkew => "clock_skew",
         RefusalReason.PayloadTooLarge => "payload_too_large",
+        RefusalReason.OriginLimit => "origin_limit",
+        RefusalReason.HostNotAllowed => "host_not_allowed",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -21,6 +21,9 @@ public static class Wire
     /// </summary>
     public const long MaxNumber = (1L << 53) - 1;
 
+    /// <summary>The longest <c>payload.traceparent</c> read (a W3C traceparent of version 00 is 55 characters).</summary>
+    public const int MaxTraceparentLength = 256;
+
     private static readonly string[] s_knownPayloadKeys = ["version", "book", "traceparent", "picked_at", "hop"];
     private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 16 };
 
@@ -160,6 +163,60 @@ public static class Wire
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>One message alone, to be put into envelopes with <see cref="WriteEnvelopes"/>.</summary>
+    public static byte[] WriteMessage(GossipMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteMessage(writer, message);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Envelopes of <paramref name="sender"/> carrying the written <paramref name="messages"/> in order, as few as
+    /// fit in <paramref name="maxBytes"/> each (a message too large for one alone still goes, alone), with how many
+    /// messages each holds.
+    /// </summary>
+    public static List<(byte[] Body, int Messages)> WriteEnvelopes(string sender, IReadOnlyList<byte[]> messages, int maxBytes)
+    {
+        var envelopes = new List<(byte[], int)>();
+        var overhead = Encoding.UTF8.GetByteCount(sender) + 64; // {"client_id":"...","messages":[...]}, escapes aside
+        var start = 0;
+        while (start < messages.Count)
+        {
+            var end = start;
+            long size = overhead;
+            while (end < messages.Count && (end == start || size + messages[end].Length + 1 <= maxBytes))
+            {
+                size += messages[end].Length + 1;
+                end++;
+            }
+
+            var buffer = new ArrayBufferWriter<byte>((int)Math.Min(size, int.MaxValue));
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("client_id", sender);
+                writer.WriteStartArray("messages");
+                for (var i = start; i < end; i++)
+                {
+                    writer.WriteRawValue(messages[i], skipInputValidation: true);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            envelopes.Add((buffer.WrittenSpan.ToArray(), end - start));
+            start = end;
+        }
+
+        return envelopes;
+    }
+
     public static byte[] WriteDigest(string sender, IEnumerable<KeyValuePair<string, long>> versions)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -229,40 +286,45 @@ public static class Wire
         writer.WriteStartArray("messages");
         foreach (var message in messages)
         {
-            writer.WriteStartObject();
-            writer.WriteString("uuid", message.Uuid);
-            writer.WriteString("client_id", message.ClientId);
-            writer.WriteNumber("ttl", message.Ttl);
-            writer.WriteStartObject("payload");
-            var payload = message.Payload;
-            writer.WriteNumber("version", payload.Version);
-            writer.WriteString("book", payload.Book);
-            if (payload.Traceparent is { } traceparent)
-            {
-                writer.WriteString("traceparent", traceparent);
-            }
-
-            if (payload.PickedAt is { } pickedAt)
-            {
-                writer.WriteString("picked_at", FormatTime(pickedAt));
-            }
-
-            if (payload.Hop is { } hop)
-            {
-                writer.WriteNumber("hop", hop);
-            }
-
-            foreach (var (key, value) in payload.Extra ?? [])
-            {
-                writer.WritePropertyName(key);
-                value.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            WriteMessage(writer, message);
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter writer, GossipMessage message)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("uuid", message.Uuid);
+        writer.WriteString("client_id", message.ClientId);
+        writer.WriteNumber("ttl", message.Ttl);
+        writer.WriteStartObject("payload");
+        var payload = message.Payload;
+        writer.WriteNumber("version", payload.Version);
+        writer.WriteString("book", payload.Book);
+        if (payload.Traceparent is { } traceparent)
+        {
+            writer.WriteString("traceparent", traceparent);
+        }
+
+        if (payload.PickedAt is { } pickedAt)
+        {
+            writer.WriteString("picked_at", FormatTime(pickedAt));
+        }
+
+        if (payload.Hop is { } hop)
+        {
+            writer.WriteNumber("hop", hop);
+        }
+
+        foreach (var (key, value) in payload.Extra ?? [])
+        {
+            writer.WritePropertyName(key);
+            value.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     /// <summary>
@@ -453,9 +515,9 @@ public static class Wire
         string? traceparent = null;
         if (payloadElement.TryGetProperty("traceparent", out var traceElement) && traceElement.ValueKind != JsonValueKind.Null)
         {
-            if (traceElement.ValueKind != JsonValueKind.String)
+            if (traceElement.ValueKind != JsonValueKind.String || traceElement.GetString()!.Length > MaxTraceparentLength)
             {
-                error = $"{at}.payload.traceparent must be a string.";
+                error = $"{at}.payload.traceparent must be a string of at most {MaxTraceparentLength} characters.";
                 return false;
             }
 

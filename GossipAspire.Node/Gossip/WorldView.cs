@@ -16,6 +16,8 @@ public sealed class WorldView
 
     public IEnumerable<KeyValuePair<string, WorldEntry>> Entries => _entries;
 
+    public bool Contains(string origin) => _entries.ContainsKey(origin);
+
     public bool TryGet(string origin, out WorldEntry entry) => _entries.TryGetValue(origin, out entry!);
 
     /// <summary>True when <paramref name="version"/> is newer than what is held for <paramref name="origin"/> (or nothing is).</summary>

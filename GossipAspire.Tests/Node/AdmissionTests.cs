@@ -188,13 +188,24 @@ public sealed class AdmissionTests : IDisposable
     }
 
     [Fact]
-    public void Receive_TheTraceparentCountsTowardsTheCap()
+    public async Task Receive_UnknownKeysAtTheCap_StayWithinItWhenATracedNodeForwardsThem()
     {
-        var node = _network.Add("5001", o => o.MaxPayloadBytes = 300);
+        // A forwarder adds its own traceparent: that must never push a message over the next node's cap.
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == GossipAspire.Node.GossipTelemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var node = _network.Add("5001", o => o.MaxPayloadBytes = 4096);
+        _network.Add("5002", o => o.MaxPayloadBytes = 4096);
+        _network.Mesh();
 
-        node.Receive(WithExtra("5003", 250, traceparent: new string('0', 55)), GossipHeaders.None);
+        node.Receive(WithExtra("5003", 4096), GossipHeaders.None);
+        await _network.SettleAsync(TimeSpan.Zero);
 
-        Assert.Equal(1, node.RefusedByReason["payload_too_large"]);
+        Assert.NotNull(_network["5002"].World["5003"].Traceparent);
+        Assert.Equal(0, _network["5002"].Stats.MessagesRefused);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class InMemoryNetwork : IDisposable
             Time,
             telemetry,
             counters,
-            new Admission(Options.Create(options), counters, NullLogger<Admission>.Instance),
+            new Admission(Options.Create(options), HostPolicy.For(options.AllowedHosts, listensOnLoopbackOnly: true), counters, NullLogger<Admission>.Instance),
             NullLogger<GossipEngine>.Instance,
             new Random(seed + _nodes.Count));
         _disposables.Add(engine);

@@ -9,13 +9,20 @@ namespace GossipAspire.Tests.Node;
 
 /// <summary>
 /// One node's real HTTP pipeline in-process (WebApplicationFactory), its timers parked and its outgoing requests
-/// failing at once (<see cref="UnreachableTransport"/>): for tests of one node's surface, not of a network.
+/// failing at once (<see cref="UnreachableTransport"/>, unless told otherwise): for tests of one node's surface, not
+/// of a network.
 /// </summary>
 public sealed class InProcessNode : IDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
 
     public InProcessNode(params (string Key, string Value)[] settings)
+        : this(new UnreachableTransport(), settings)
+    {
+    }
+
+    /// <summary>The same with <paramref name="transport"/> for its outgoing requests.</summary>
+    public InProcessNode(IGossipTransport transport, params (string Key, string Value)[] settings)
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -27,9 +34,22 @@ public sealed class InProcessNode : IDisposable
                 web.UseSetting(key, value);
             }
 
-            web.ConfigureTestServices(services => services.AddSingleton<IGossipTransport, UnreachableTransport>());
+            web.ConfigureTestServices(services => services.AddSingleton(transport));
         });
         Client = _factory.CreateClient();
+
+        // The worker announces the starting book with a first pick just after start; a test that compares states
+        // must not have it land in between, so it begins once that pick is made.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((Engine.Current.Version & ((1L << GossipEngine.GenerationShift) - 1)) == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The in-process node made no first pick within 30 s.");
+            }
+
+            Thread.Sleep(5);
+        }
     }
 
     public HttpClient Client { get; }

@@ -1,49 +1,32 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GossipAspire.Node.Gossip;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace GossipAspire.Tests.Node;
 
 /// <summary>The HTTP surface of one node, in-process, with its outgoing requests captured instead of sent.</summary>
 public sealed partial class NodeApiTests : IDisposable
 {
-    private readonly WebApplicationFactory<Program> _factory;
-    private readonly HttpClient _client;
+    // Peers that answer: against peers that can never be reached, a sender it learns would be dropped at once.
+    private readonly InProcessNode _node = new(new AnsweringTransport(), ("Gossip:MaxBodyBytes", "4096"));
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
 
-    public NodeApiTests()
-    {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Gossip:Port", "5001");
-            web.UseSetting("Gossip:PickInterval", "01:00:00");
-            web.UseSetting("Gossip:AntiEntropyInterval", "01:00:00");
-            web.UseSetting("Gossip:MaxBodyBytes", "4096");
-            web.ConfigureTestServices(services => services.AddSingleton<IGossipTransport, AnsweringTransport>());
-        });
-        _client = _factory.CreateClient();
-    }
+    private HttpClient Client => _node.Client;
 
     public void Dispose()
     {
-        _client.Dispose();
-        _factory.Dispose();
+        _node.Dispose();
         _timeout.Dispose();
     }
 
     private async Task<HttpResponseMessage> PostAsync(string path, string body) =>
-        await _client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), _timeout.Token);
+        await Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), _timeout.Token);
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {
-        var text = await _client.GetStringAsync(path, _timeout.Token);
+        var text = await Client.GetStringAsync(path, _timeout.Token);
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
@@ -152,6 +135,55 @@ public sealed partial class NodeApiTests : IDisposable
     }
 
     [Fact]
+    public async Task PostGossip_ATraceparentLongerThan256Characters_Is400ProblemDetails()
+    {
+        var message = $$$"""{"uuid":"t","client_id":"5004","ttl":2,"payload":{"version":3,"book":"Kim","traceparent":"{{{new string('0', 257)}}}"}}""";
+
+        using var response = await PostAsync("/gossip/", $$"""{"client_id":"5003","messages":[{{message}}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("traceparent must be a string of at most 256", await response.Content.ReadAsStringAsync(_timeout.Token), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/gossip/", """{"client_id":"10.1.2.3:5001","messages":[{"uuid":"m1","client_id":"5002","ttl":2,"payload":{"version":7,"book":"Kim"}}]}""")]
+    [InlineData("/digest/", """{"client_id":"10.1.2.3:5001","versions":{}}""")]
+    [InlineData("/peers/10.1.2.3:5001", null)]
+    public async Task Request_FromAHostOutsideAllowedHosts_Is403ProblemDetails_AndNothingIsTaken(string path, string? body)
+    {
+        using var response = body is null ? await Client.GetAsync(path, _timeout.Token) : await PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Gossip:AllowedHosts (loopback)", await response.Content.ReadAsStringAsync(_timeout.Token), StringComparison.Ordinal);
+        var state = await GetJsonAsync("/state/");
+        Assert.Empty(state.GetProperty("peers").EnumerateArray());
+        Assert.False(state.GetProperty("world").TryGetProperty("5002", out _));
+    }
+
+    [Fact]
+    public async Task Digest_NamingAnOriginOutsideAllowedHosts_LeavesItOut()
+    {
+        using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"10.1.2.3:5001":9,"5004":9}}""");
+
+        var reply = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_timeout.Token)).RootElement;
+        Assert.Equal(["5004"], reply.GetProperty("wants").EnumerateArray().Select(w => w.GetString()));
+    }
+
+    [Fact]
+    public async Task AllowedHosts_Configured_LetsThoseHostsIn()
+    {
+        using var node = new InProcessNode(new AnsweringTransport(), ("Gossip:AllowedHosts", "loopback,10.0.0.0/8"));
+
+        using var response = await node.Client.GetAsync("/peers/10.1.2.3:5001", _timeout.Token);
+        using var refused = await node.Client.GetAsync("/peers/11.1.2.3:5001", _timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("""["10.1.2.3:5001"]""", await node.Client.GetStringAsync("/peers/", _timeout.Token));
+    }
+
+    [Fact]
     public async Task PostDigest_AVersionAbove2To53Minus1_Is400ProblemDetails()
     {
         using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"5002":9007199254740992}}""");
@@ -177,14 +209,14 @@ public sealed partial class NodeApiTests : IDisposable
     [Fact]
     public async Task Peers_ListAndIntroduce_InTheGemsShape()
     {
-        Assert.Equal("[]", await _client.GetStringAsync("/peers/", _timeout.Token));
+        Assert.Equal("[]", await Client.GetStringAsync("/peers/", _timeout.Token));
 
-        var answer = await _client.GetStringAsync("/peers/5009", _timeout.Token);
+        var answer = await Client.GetStringAsync("/peers/5009", _timeout.Token);
         Assert.Equal("[]", answer); // the caller is not told about itself
-        Assert.Equal("""["5009"]""", await _client.GetStringAsync("/peers/", _timeout.Token));
-        Assert.Equal("""["5009"]""", await _client.GetStringAsync("/peers/5010", _timeout.Token));
+        Assert.Equal("""["5009"]""", await Client.GetStringAsync("/peers/", _timeout.Token));
+        Assert.Equal("""["5009"]""", await Client.GetStringAsync("/peers/5010", _timeout.Token));
 
-        using var bad = await _client.GetAsync("/peers/five", _timeout.Token);
+        using var bad = await Client.GetAsync("/peers/five", _timeout.Token);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
@@ -217,7 +249,7 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Equal(before + 1, answer.GetProperty("version").GetInt64());
         Assert.Equal("Kim by Rudyard Kipling", answer.GetProperty("book").GetString());
 
-        using var random = await _client.PostAsync("/pick/", null, _timeout.Token);
+        using var random = await Client.PostAsync("/pick/", null, _timeout.Token);
         var second = JsonDocument.Parse(await random.Content.ReadAsStringAsync(_timeout.Token)).RootElement;
         Assert.NotEqual("Kim by Rudyard Kipling", second.GetProperty("book").GetString()); // never the same book twice in a row
 
@@ -247,7 +279,7 @@ public sealed partial class NodeApiTests : IDisposable
         var rest = await GetJsonAsync($"/history/?after={all.GetProperty("next").GetInt64()}");
         Assert.Empty(rest.GetProperty("events").EnumerateArray());
 
-        using var bad = await _client.GetAsync("/history/?after=yesterday", _timeout.Token);
+        using var bad = await Client.GetAsync("/history/?after=yesterday", _timeout.Token);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
@@ -290,7 +322,7 @@ public sealed partial class NodeApiTests : IDisposable
     [InlineData("after=-1")]
     public async Task History_BadLimitOrAfter_Is400ProblemDetails(string query)
     {
-        using var response = await _client.GetAsync($"/history/?{query}", _timeout.Token);
+        using var response = await Client.GetAsync($"/history/?{query}", _timeout.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -301,7 +333,7 @@ public sealed partial class NodeApiTests : IDisposable
     [Fact]
     public async Task Root_IsTextForPeople()
     {
-        using var response = await _client.GetAsync("/", _timeout.Token);
+        using var response = await Client.GetAsync("/", _timeout.Token);
         var text = await response.Content.ReadAsStringAsync(_timeout.Token);
 
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
