@@ -13,6 +13,9 @@ namespace GossipAspire.Node.Gossip;
 /// </remarks>
 public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> options, NodeSeed seed, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
 {
+    /// <summary>How often the worker checks whether the process was paused.</summary>
+    public static readonly TimeSpan PauseWatchPeriod = TimeSpan.FromMilliseconds(500);
+
     private readonly GossipOptions _options = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,7 +29,7 @@ public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> op
             }
 
             engine.AnnounceStart();
-            await Task.WhenAll(PickLoopAsync(stoppingToken), AntiEntropyLoopAsync(stoppingToken));
+            await Task.WhenAll(PickLoopAsync(stoppingToken), AntiEntropyLoopAsync(stoppingToken), WatchForPausesAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -55,19 +58,34 @@ public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> op
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = _options.AntiEntropyInterval * (0.75 + (Random.Shared.NextDouble() * 0.5));
-            var due = time.GetUtcNow() + wait;
-            await Task.Delay(wait, time, stoppingToken);
-            var late = time.GetUtcNow() - due;
-            if (late > _options.AntiEntropyInterval)
+            var jitter = 0.75 + (Random.Shared.NextDouble() * 0.5);
+            await Task.Delay(_options.AntiEntropyInterval * jitter, time, stoppingToken);
+            if (engine.AntiEntropyDue(time.GetUtcNow()))
             {
-                // Paused for longer than a round: peers may have dropped this node, and it has missed their news.
-                engine.Resumed(late);
                 await engine.RunAntiEntropyAsync(stoppingToken);
             }
-            else if (engine.AntiEntropyDue(time.GetUtcNow()))
+        }
+    }
+
+    /// <summary>
+    /// Ticks every <see cref="PauseWatchPeriod"/> and notices a tick that comes more than a request timeout late: the
+    /// process was paused (SIGSTOP, a suspended VM, a long GC), so requests peers made of it timed out meanwhile and
+    /// they may have dropped it. It then announces itself again and runs a repair round at once.
+    /// </summary>
+    private async Task WatchForPausesAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(PauseWatchPeriod, time);
+        var last = time.GetUtcNow();
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var now = time.GetUtcNow();
+            var late = now - last - PauseWatchPeriod;
+            last = now;
+            if (late > _options.RequestTimeout)
             {
+                engine.Resumed(late);
                 await engine.RunAntiEntropyAsync(stoppingToken);
+                last = time.GetUtcNow();
             }
         }
     }
