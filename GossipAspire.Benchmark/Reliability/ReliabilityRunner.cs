@@ -173,6 +173,7 @@ public static class ReliabilityRunner
                 new("node-to-node requests failed", string.Create(CultureInfo.InvariantCulture, $"{flood.NodeRequestsFailed} of {flood.NodeRequests}"), "0", flood.NodeRequestsFailed == 0),
                 new("all agree after the last pick", FigureText.Seconds(flood.AgreeSeconds), "≤ 1 s", flood.AgreeSeconds <= 1),
                 new("RSS per node, start -> end (median)", string.Create(CultureInfo.InvariantCulture, $"{rssStart:0.0} -> {rssEnd:0.0} MiB (max {flood.RssStartMiB.Values.Max():0.0} -> {flood.RssEndMiB.Values.Max():0.0})"), "flat"),
+                new("  median RSS over the flood", string.Join(", ", flood.RssOverTime.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.MedianMiB:0}@{r.Seconds:0}s")))),
             ],
         };
     }
