@@ -95,6 +95,8 @@ public static class GossipNodeExtensions
 
     public static WebApplication MapGossipNode(this WebApplication app)
     {
+        // A request that matches no endpoint (a path, a method) also gets problem details, not an empty 404/405.
+        app.UseStatusCodePages();
         app.MapGossipApi();
         app.MapToolsApi();
         return app;

@@ -67,6 +67,12 @@ public sealed class GossipOptions
     /// </summary>
     public string? AllowedHosts { get; set; }
 
+    /// <summary>
+    /// World entries of origins not heard from for this long are dropped (never the node's own): an origin is heard
+    /// when a newer version of it arrives or it speaks to this node itself (a request from it, an answer from it).
+    /// </summary>
+    public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How many world-view changes <c>GET /history/</c> keeps.</summary>
     public int HistorySize { get; set; } = 10_000;
 
@@ -135,6 +141,7 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         Positive(options.MessageCacheAge, "MessageCacheAge", problems);
         Positive(options.JoinRetryMax, "JoinRetryMax", problems);
         Positive(options.MaxClockSkew, "MaxClockSkew", problems);
+        Positive(options.ForgetAfter, "ForgetAfter", problems);
         if (options.MaxClockSkew > TimeSpan.FromDays(1))
         {
             problems.Add($"Gossip:MaxClockSkew must be at most 1.00:00:00 (got {options.MaxClockSkew}).");

@@ -25,7 +25,7 @@ public sealed partial class Membership
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _peers = new(StringComparer.Ordinal); // peer -> consecutive failures
-    private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
+    private readonly Dictionary<string, (long Version, DateTimeOffset At)> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal); // peers that have answered a request
     private readonly HashSet<string> _probing = new(StringComparer.Ordinal); // never answered, one request in flight
     private readonly HashSet<string> _heldBack = new(StringComparer.Ordinal); // probing, and left out of a send meanwhile
@@ -150,7 +150,7 @@ public sealed partial class Membership
         bool learned = false, full = false;
         lock (_lock)
         {
-            if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var droppedAt) || droppedAt < version))
+            if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var dropped) || dropped.Version < version))
             {
                 _dropped.Remove(origin);
                 full = _peers.Count >= _maxPeers;
@@ -163,6 +163,18 @@ public sealed partial class Membership
         }
 
         return Report(origin, learned, full);
+    }
+
+    /// <summary>Forgets the peers dropped before <paramref name="before"/>: a dropped peer is remembered only so long.</summary>
+    public void ForgetDropped(DateTimeOffset before)
+    {
+        lock (_lock)
+        {
+            foreach (var peer in _dropped.Where(d => d.Value.At < before).Select(d => d.Key).ToList())
+            {
+                _dropped.Remove(peer);
+            }
+        }
     }
 
     /// <summary>Logs what a learning did; answers whether the peer is new.</summary>
@@ -205,7 +217,7 @@ public sealed partial class Membership
     /// remembering <paramref name="versionHeld"/> (the version of it this node holds). Returns true when this
     /// failure dropped it.
     /// </summary>
-    public bool Failed(string peer, long versionHeld, string reason)
+    public bool Failed(string peer, long versionHeld, string reason, DateTimeOffset now)
     {
         var dropped = false;
         lock (_lock)
@@ -219,7 +231,7 @@ public sealed partial class Membership
                     _answered.Remove(peer);
                     _probing.Remove(peer);
                     _heldBack.Remove(peer);
-                    _dropped[peer] = versionHeld;
+                    _dropped[peer] = (versionHeld, now);
                     dropped = true;
                 }
                 else

@@ -17,12 +17,14 @@ public sealed class Outbox : IDisposable
     private readonly TimeProvider _time;
     private readonly Func<string, long> _versionHeld;
     private readonly Action<string> _catchUp;
+    private readonly Action<string> _reached;
     private readonly HashSet<Task> _inFlight = [];
     private readonly CancellationTokenSource _stopping = new();
 
     /// <param name="versionHeld">The version this node holds of a peer, remembered when the peer is dropped.</param>
     /// <param name="catchUp">Called when a peer answers for the first time after a send left it out meanwhile.</param>
-    public Outbox(GossipOptions options, IGossipTransport transport, Membership membership, GossipCounters counters, TimeProvider time, Func<string, long> versionHeld, Action<string> catchUp)
+    /// <param name="reached">A peer answered a request: it lives.</param>
+    public Outbox(GossipOptions options, IGossipTransport transport, Membership membership, GossipCounters counters, TimeProvider time, Func<string, long> versionHeld, Action<string> catchUp, Action<string> reached)
     {
         _options = options;
         _transport = transport;
@@ -31,6 +33,7 @@ public sealed class Outbox : IDisposable
         _time = time;
         _versionHeld = versionHeld;
         _catchUp = catchUp;
+        _reached = reached;
     }
 
     /// <summary>Sends the same envelope body to every target, each in the background.</summary>
@@ -149,12 +152,14 @@ public sealed class Outbox : IDisposable
         {
             _catchUp(peer);
         }
+
+        _reached(peer);
     }
 
     private void Failed(string peer, string reason)
     {
         _counters.RequestFailed();
-        _membership.Failed(peer, _versionHeld(peer), reason);
+        _membership.Failed(peer, _versionHeld(peer), reason, _time.GetUtcNow());
     }
 
     private void Track(Task task)

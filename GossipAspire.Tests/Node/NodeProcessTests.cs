@@ -80,6 +80,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output)
     [InlineData("--Gossip:MaxClockSkew", "00:00:00", "Gossip:MaxClockSkew")]
     [InlineData("--Gossip:MaxPayloadBytes", "100", "Gossip:MaxPayloadBytes")]
     [InlineData("--Gossip:MaxPeers", "0", "Gossip:MaxPeers")]
+    [InlineData("--Gossip:ForgetAfter", "-00:01:00", "Gossip:ForgetAfter")]
     [InlineData("--Gossip:AllowedHosts", "not a host!", "Gossip:AllowedHosts")]
     [InlineData("--seed", "10.0.0.2:5001", "Gossip:Seed")]
     [InlineData("--Gossip:BooksFile", "no-such-books.txt", "no-such-books.txt")]
