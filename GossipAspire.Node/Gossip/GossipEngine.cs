@@ -149,7 +149,13 @@ public sealed partial class GossipEngine : IDisposable
         }
     }
 
-    /// <summary>Joins through the seed (retrying until it answers), then pulls the seed's whole world at once.</summary>
+    /// <summary>
+    /// Joins through the seed (retrying until it answers), announces the book it started with to the peers it now
+    /// knows (<see cref="AnnounceStart"/>), and pulls the seed's whole world. The announcement does not wait for the
+    /// pull: on a machine busy starting many nodes, a first digest round takes hundreds of milliseconds, and a node
+    /// that restarted within the same second, whose announcement the others ignore as old, hears its earlier run's
+    /// version in the pull and moves past it (<see cref="VersionClock.Observe"/>).
+    /// </summary>
     public async Task JoinAsync(string seed, CancellationToken cancellationToken)
     {
         var wait = TimeSpan.FromMilliseconds(100);
@@ -180,12 +186,14 @@ public sealed partial class GossipEngine : IDisposable
             }
         }
 
+        AnnounceStart();
         await ExchangeWithAsync(seed, cancellationToken);
     }
 
     /// <summary>
-    /// Announces the book this node started with, once it has joined: a pick of that same book (counter 1), so it
-    /// spreads at once to every peer, as a traced change like any pick. Nothing, if something was picked already.
+    /// Announces the book this node started with, once it has joined (or at once, without a seed): a pick of that
+    /// same book (counter 1), so it spreads at once to every peer, as a traced change like any pick. Nothing, if
+    /// something was picked already.
     /// </summary>
     public void AnnounceStart()
     {

@@ -28,7 +28,7 @@ public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> op
                 await engine.JoinAsync(seedId, stoppingToken);
             }
 
-            engine.AnnounceStart();
+            engine.AnnounceStart(); // done by the join already, unless there is no seed
             await Task.WhenAll(PickLoopAsync(stoppingToken), AntiEntropyLoopAsync(stoppingToken), ForgetLoopAsync(stoppingToken), WatchForPausesAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
