@@ -31,6 +31,10 @@ public static class StartupScenario
         {
             agree = ClusterWatch.SecondsSince(lastHealthy, ClusterWatch.LastLearned(agreed.States, agreed.States));
             var lastPick = agreed.States.Max(s => s.World?.GetValueOrDefault(s.Id)?.PickedAt);
+            var last = agreed.States
+                .SelectMany(o => (o.World ?? new Dictionary<string, WorldEntry>()).Where(w => w.Key != o.Id).Select(w => (Observer: o.Id, Origin: w.Key, w.Value.ReceivedAt)))
+                .MaxBy(p => p.ReceivedAt);
+            log(string.Create(CultureInfo.InvariantCulture, $"start-up: the last pair to agree: node {last.Observer} learned node {last.Origin}'s book at {(last.ReceivedAt - lastHealthy)?.TotalSeconds:+0.000;-0.000} s from the last /health; healthy at {string.Join(", ", cluster.HealthyAt.OrderBy(h => h.Value).Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Key}:{(h.Value - lastHealthy).TotalSeconds:+0.00;-0.00}")))}"));
             announced = lastPick is { } at ? (at - lastHealthy).TotalSeconds : null;
             var current = agreed.States.ToDictionary(s => s.Id, s => s.Version, StringComparer.Ordinal);
             foreach (var node in nodes)
