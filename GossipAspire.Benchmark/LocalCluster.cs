@@ -5,20 +5,45 @@ using System.Net.Sockets;
 
 namespace GossipAspire.Benchmark;
 
+/// <summary>What a cluster is: how many nodes, what each gets besides its port and seed, and how they start.</summary>
+public sealed record ClusterSpec(int Nodes, IReadOnlyList<string> NodeArguments)
+{
+    /// <summary>First port; the nodes take consecutive ports from it. Null: free ports are found.</summary>
+    public int? BasePort { get; init; }
+
+    /// <summary>Launch every node at once, as an AppHost does, instead of each after its seed answers /health.</summary>
+    public bool Together { get; init; }
+
+    /// <summary>Environment variables every node gets over the launcher's quiet defaults.</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>Receives every line a node writes, with its id.</summary>
+    public Action<string, NodeOutputLine>? Output { get; init; }
+}
+
 /// <summary>
-/// N node processes on loopback, started one after another, each seeded with its predecessor, and each timed from
-/// launch to its first <c>/health</c> 200. Disposing stops them all, by process group.
+/// N node processes on loopback, each seeded with its predecessor, started one after another (each once its seed
+/// answers <c>/health</c>) or all at once, and each timed from launch to its first <c>/health</c> 200. A node can be
+/// frozen, resumed, killed and restarted on its port. Disposing stops them all, by process group.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_healthPoll = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan s_healthPollTogether = TimeSpan.FromMilliseconds(20);
 
     private readonly List<NodeProcess> _processes = [];
+    private readonly List<NodeLaunch> _launches = [];
     private readonly List<NodeClient> _clients = [];
     private readonly Dictionary<string, double> _startupMs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _healthyAt = new(StringComparer.Ordinal);
+    private readonly NodeCommand _command;
 
-    private LocalCluster(HttpClient http) => Http = http;
+    private LocalCluster(NodeCommand command, HttpClient http)
+    {
+        _command = command;
+        Http = http;
+    }
 
     public HttpClient Http { get; }
 
@@ -29,6 +54,9 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Launch to first /health 200, in milliseconds, by node id.</summary>
     public IReadOnlyDictionary<string, double> StartupMs => _startupMs;
 
+    /// <summary>When each node (its latest start) first answered /health, by node id.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> HealthyAt => _healthyAt;
+
     public double StartSeconds { get; private set; }
 
     /// <summary>The arguments every node gets besides its port and seed.</summary>
@@ -38,26 +66,49 @@ public sealed class LocalCluster : IAsyncDisposable
         $"--Gossip:SendDelay={Duration.ToConfiguration(settings.Delay)}",
     ];
 
-    public static async Task<LocalCluster> StartAsync(NodeCommand command, BenchmarkSettings settings, Action<string> log, CancellationToken cancellationToken)
+    public static Task<LocalCluster> StartAsync(NodeCommand command, BenchmarkSettings settings, Action<string> log, CancellationToken cancellationToken) =>
+        StartAsync(command, new ClusterSpec(settings.Nodes, NodeSettings(settings)) { BasePort = settings.BasePort }, log, cancellationToken);
+
+    public static async Task<LocalCluster> StartAsync(NodeCommand command, ClusterSpec spec, Action<string> log, CancellationToken cancellationToken)
     {
-        var ports = settings.BasePort is { } basePort
-            ? CheckedPorts(basePort, settings.Nodes)
-            : FreePorts(settings.Nodes);
-        log($"starting {settings.Nodes} nodes on 127.0.0.1:{ports[0]}-{ports[^1]}: {command.Description}");
+        var ports = spec.BasePort is { } basePort
+            ? CheckedPorts(basePort, spec.Nodes)
+            : FreePorts(spec.Nodes);
+        log($"starting {spec.Nodes} nodes{(spec.Together ? " at once" : "")} on 127.0.0.1:{ports[0]}-{ports[^1]}: {command.Description}");
 
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseProxy = false };
-        var cluster = new LocalCluster(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
+        var cluster = new LocalCluster(command, new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
         try
         {
             var all = Stopwatch.StartNew();
-            var extra = NodeSettings(settings);
-            for (var i = 0; i < ports.Count; i++)
+            var launches = ports.Select((port, i) => new NodeLaunch(port, i == 0 ? null : ports[i - 1], spec.NodeArguments)
             {
-                await cluster.StartNodeAsync(command, new NodeLaunch(ports[i], i == 0 ? null : ports[i - 1], extra), cancellationToken);
+                Environment = spec.Environment,
+                Output = spec.Output is { } output ? line => output(port.ToString(CultureInfo.InvariantCulture), line) : null,
+            }).ToList();
+            if (spec.Together)
+            {
+                var clocks = new List<Stopwatch>();
+                foreach (var launch in launches)
+                {
+                    clocks.Add(Stopwatch.StartNew());
+                    cluster.Add(launch, await NodeProcess.StartAsync(command, launch));
+                }
+
+                await Task.WhenAll(cluster._processes.Select((_, i) => cluster.WaitHealthyAsync(i, clocks[i], s_healthPollTogether, cancellationToken)));
+            }
+            else
+            {
+                foreach (var launch in launches)
+                {
+                    var clock = Stopwatch.StartNew();
+                    cluster.Add(launch, await NodeProcess.StartAsync(command, launch));
+                    await cluster.WaitHealthyAsync(cluster._processes.Count - 1, clock, s_healthPoll, cancellationToken);
+                }
             }
 
             cluster.StartSeconds = all.Elapsed.TotalSeconds;
-            log(string.Create(CultureInfo.InvariantCulture, $"all {settings.Nodes} nodes healthy after {cluster.StartSeconds:0.0} s"));
+            log(string.Create(CultureInfo.InvariantCulture, $"all {spec.Nodes} nodes healthy after {cluster.StartSeconds:0.0} s"));
             return cluster;
         }
         catch
@@ -67,12 +118,45 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private async Task StartNodeAsync(NodeCommand command, NodeLaunch launch, CancellationToken cancellationToken)
+    /// <summary>SIGSTOP to node <paramref name="index"/>: it answers and sends nothing until <see cref="Resume"/>.</summary>
+    public void Freeze(int index) => _processes[index].Freeze();
+
+    /// <summary>SIGCONT to node <paramref name="index"/>.</summary>
+    public void Resume(int index) => _processes[index].Resume();
+
+    /// <summary>SIGKILL to node <paramref name="index"/>, as a crash would; completes once it is gone.</summary>
+    public Task KillAsync(int index) => _processes[index].KillAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// Starts node <paramref name="index"/> again on its port with its seed and settings (killing it first if it
+    /// still runs), and waits until it answers /health; answers when it first did.
+    /// </summary>
+    public async Task<DateTimeOffset> RestartAsync(int index, CancellationToken cancellationToken)
     {
+        var old = _processes[index];
+        if (!old.HasExited)
+        {
+            await old.KillAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await old.DisposeAsync();
         var clock = Stopwatch.StartNew();
-        var process = await NodeProcess.StartAsync(command, launch);
+        _processes[index] = await NodeProcess.StartAsync(_command, _launches[index]);
+        await WaitHealthyAsync(index, clock, s_healthPoll, cancellationToken);
+        return _healthyAt[_clients[index].Id];
+    }
+
+    private void Add(NodeLaunch launch, NodeProcess process)
+    {
+        _launches.Add(launch);
         _processes.Add(process);
-        var client = new NodeClient(Http, process.Id, new Uri($"http://127.0.0.1:{launch.Port}"));
+        _clients.Add(new NodeClient(Http, process.Id, new Uri($"http://127.0.0.1:{launch.Port}")));
+    }
+
+    private async Task WaitHealthyAsync(int index, Stopwatch clock, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        var process = _processes[index];
+        var client = _clients[index];
         while (!await client.IsHealthyAsync(TimeSpan.FromSeconds(2), cancellationToken))
         {
             if (process.HasExited)
@@ -87,11 +171,14 @@ public sealed class LocalCluster : IAsyncDisposable
                     $"node {process.Id} did not answer /health within {s_startTimeout.TotalSeconds:0} s:{Environment.NewLine}{string.Join(Environment.NewLine, process.RecentOutput)}");
             }
 
-            await Task.Delay(s_healthPoll, cancellationToken);
+            await Task.Delay(poll, cancellationToken);
         }
 
-        _startupMs[process.Id] = clock.Elapsed.TotalMilliseconds;
-        _clients.Add(client);
+        lock (_healthyAt)
+        {
+            _healthyAt[process.Id] = DateTimeOffset.UtcNow;
+            _startupMs[process.Id] = clock.Elapsed.TotalMilliseconds;
+        }
     }
 
     /// <summary>Each node's resident set size in MiB, read from /proc now; nodes that are gone are left out.</summary>
@@ -155,6 +242,28 @@ public sealed class LocalCluster : IAsyncDisposable
         }
 
         throw new BenchmarkException($"found no {count} consecutive free ports on 127.0.0.1; pass --base-port");
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> distinct loopback ports with nothing listening now, below the ephemeral range and
+    /// outside <paramref name="exclude"/>: peers that cannot be reached, for tests of unreachable and fake peers.
+    /// </summary>
+    public static IReadOnlyList<int> UnusedPorts(int count, IEnumerable<int> exclude)
+    {
+        const int lowest = 10_000;
+        var taken = new HashSet<int>(exclude);
+        var ports = new List<int>();
+        var upper = EphemeralRangeStart();
+        for (var attempt = 0; ports.Count < count && attempt < count * 20; attempt++)
+        {
+            var port = Random.Shared.Next(lowest, upper);
+            if (taken.Add(port) && IsFree(port))
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports.Count == count ? ports : throw new BenchmarkException($"found only {ports.Count} of {count} unused ports on 127.0.0.1");
     }
 
     private static bool IsFree(int port)

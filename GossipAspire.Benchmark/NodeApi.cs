@@ -60,9 +60,10 @@ public sealed record HistoryPage(long Next, IReadOnlyList<HistoryEvent>? Events)
 
 /// <summary>
 /// One change of a node's world view: it came to hold <see cref="Version"/> of <see cref="Origin"/>.
-/// <see cref="PickedAt"/> is null for a version that came without one (from a peer that does not stamp picks).
+/// <see cref="PickedAt"/> is null for a version that came without one (from a peer that does not stamp picks);
+/// <see cref="Repair"/> is true when anti-entropy brought it (null from a node that does not say).
 /// </summary>
-public sealed record HistoryEvent(long Seq, string Origin, long Version, DateTimeOffset? PickedAt, DateTimeOffset ReceivedAt);
+public sealed record HistoryEvent(long Seq, string Origin, long Version, DateTimeOffset? PickedAt, DateTimeOffset ReceivedAt, bool? Repair = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(NodeState))]

@@ -54,6 +54,16 @@ public sealed class NodeClient(HttpClient http, string id, Uri baseAddress)
             ?? throw new InvalidOperationException($"node {Id}: /pick/ answered null");
     }
 
+    /// <summary><c>POST /gossip/</c> with this body, as any peer (or stranger) may send it; answers the status code.</summary>
+    public async Task<int> PostGossipAsync(byte[] envelope, CancellationToken cancellationToken)
+    {
+        using var cts = Timeout(cancellationToken);
+        using var content = new ByteArrayContent(envelope);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync(new Uri(BaseAddress, "/gossip/"), content, cts.Token);
+        return (int)response.StatusCode;
+    }
+
     /// <summary>Every history event after <paramref name="after"/>, following <c>next</c> until a page is empty.</summary>
     public async Task<(IReadOnlyList<HistoryEvent> Events, long Next)> GetHistoryAsync(long after, CancellationToken cancellationToken)
     {

@@ -8,19 +8,35 @@ namespace GossipAspire.Benchmark;
 /// <summary>How to run a node: the program, the arguments before the node's own, and a line for the report.</summary>
 public sealed record NodeCommand(string FileName, IReadOnlyList<string> Arguments, string Description);
 
-/// <summary>One launch of a node on a port, with its seed and configuration arguments.</summary>
-public sealed record NodeLaunch(int Port, int? SeedPort, IReadOnlyList<string> ExtraArguments);
+/// <summary>
+/// One launch of a node on a port, with its seed and configuration arguments. Port 0 leaves <c>--port</c> out, for a
+/// launch whose arguments say it themselves or leave it out on purpose (tests of bad settings).
+/// </summary>
+public sealed record NodeLaunch(int Port, int? SeedPort, IReadOnlyList<string> ExtraArguments)
+{
+    /// <summary>Environment variables set over the launcher's quiet defaults (log levels, no telemetry export).</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>Receives every line the node writes, as it comes (a test's output); the last lines are kept anyway.</summary>
+    public Action<NodeOutputLine>? Output { get; init; }
+}
+
+/// <summary>One line a node wrote, and whether it went to stderr.</summary>
+public readonly record struct NodeOutputLine(string Text, bool IsError);
 
 /// <summary>
 /// A node process, started the way the AppHost starts its children: through <c>setpriv --pdeathsig KILL</c>
 /// and <c>setsid</c>, so the kernel kills it if the benchmark dies, even by SIGKILL, and it leads its own process
 /// group, so a stop reaches it and anything it started, and a Ctrl+C in the terminal reaches only the benchmark.
-/// Stopped by its own process group id, never by name.
+/// Stopped, killed, frozen and resumed by its own process group id, never by name. The one process starter of the
+/// repository: the benchmark, the reliability runs and the tests all start nodes here.
 /// </summary>
 public sealed partial class NodeProcess : IAsyncDisposable
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
     private const string SetPriv = "/usr/bin/setpriv";
     private const string SetSid = "/usr/bin/setsid";
     private const int OutputLinesKept = 40;
@@ -28,6 +44,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly bool _ownsGroup;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _errors = new();
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private NodeProcess(Process process, bool ownsGroup, int port)
@@ -55,13 +72,20 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>The last lines the node wrote, for a failure message.</summary>
     public IReadOnlyList<string> RecentOutput => [.. _output];
 
+    /// <summary>The last lines the node wrote to stderr (where a bad setting is reported).</summary>
+    public IReadOnlyList<string> RecentErrors => [.. _errors];
+
+    /// <summary>True between <see cref="Freeze"/> and <see cref="Resume"/>.</summary>
+    public bool IsFrozen { get; private set; }
+
     public static Task<NodeProcess> StartAsync(NodeCommand command, NodeLaunch launch) =>
         Launcher.Shared.RunAsync(() => Start(command, launch));
 
     /// <summary>The node's arguments: <c>--port P [--seed S] extra...</c>.</summary>
     public static IReadOnlyList<string> NodeArguments(NodeLaunch launch)
     {
-        var arguments = new List<string> { "--port", launch.Port.ToString(CultureInfo.InvariantCulture) };
+        var arguments = launch.Port == 0 ? [] : new List<string> { "--port", launch.Port.ToString(CultureInfo.InvariantCulture) };
+
         if (launch.SeedPort is { } seed)
         {
             arguments.Add("--seed");
@@ -116,10 +140,15 @@ public sealed partial class NodeProcess : IAsyncDisposable
             }
         }
 
+        foreach (var (name, value) in launch.Environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var node = new NodeProcess(process, ContainsChildren, launch.Port);
-        process.OutputDataReceived += (_, e) => node.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
+        process.OutputDataReceived += (_, e) => node.Keep(e.Data, isError: false, launch.Output);
+        process.ErrorDataReceived += (_, e) => node.Keep(e.Data, isError: true, launch.Output);
         try
         {
             process.Start();
@@ -189,6 +218,31 @@ public sealed partial class NodeProcess : IAsyncDisposable
         return ticks > 0 ? ticks : 100;
     });
 
+    /// <summary>SIGSTOP to the node's group: it stays, answers nothing and sends nothing until <see cref="Resume"/>.</summary>
+    public void Freeze()
+    {
+        Signal(SigStop);
+        IsFrozen = true;
+    }
+
+    /// <summary>SIGCONT to the node's group, after <see cref="Freeze"/>.</summary>
+    public void Resume()
+    {
+        Signal(SigCont);
+        IsFrozen = false;
+    }
+
+    /// <summary>SIGKILL to the node's group, as a crash would: no goodbye to peers. Completes once it is gone.</summary>
+    public async Task KillAsync(TimeSpan timeout)
+    {
+        if (!HasExited)
+        {
+            Signal(SigKill);
+        }
+
+        await Exited.WaitAsync(timeout);
+    }
+
     /// <summary>SIGTERM to the node's group, then SIGKILL if it is still there after <paramref name="gracePeriod"/>.</summary>
     public async Task StopAsync(TimeSpan gracePeriod)
     {
@@ -198,6 +252,11 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
 
         Signal(SigTerm);
+        if (IsFrozen)
+        {
+            Resume(); // a stopped process takes SIGTERM only once it runs again
+        }
+
         try
         {
             await _exited.Task.WaitAsync(gracePeriod);
@@ -215,15 +274,26 @@ public sealed partial class NodeProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private void Keep(string? line)
+    private void Keep(string? line, bool isError, Action<NodeOutputLine>? output)
     {
         if (line is null)
         {
             return;
         }
 
-        _output.Enqueue(line);
-        while (_output.Count > OutputLinesKept && _output.TryDequeue(out _))
+        Keep(_output, line);
+        if (isError)
+        {
+            Keep(_errors, line);
+        }
+
+        output?.Invoke(new NodeOutputLine(line, isError));
+    }
+
+    private static void Keep(ConcurrentQueue<string> lines, string line)
+    {
+        lines.Enqueue(line);
+        while (lines.Count > OutputLinesKept && lines.TryDequeue(out _))
         {
         }
     }

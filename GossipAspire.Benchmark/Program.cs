@@ -1,3 +1,4 @@
+using GossipAspire.Benchmark.Reliability;
 using Spectre.Console;
 
 namespace GossipAspire.Benchmark;
@@ -6,6 +7,8 @@ namespace GossipAspire.Benchmark;
 /// The gossip benchmark: starts N real node processes chained seed-to-predecessor, times book changes from pick
 /// to the last node, counts node-to-node traffic, and reports freshness, memory and start-up.
 ///   dotnet run -c Release --project GossipAspire.Benchmark -- [--nodes 10] [--changes 60] [--delay 100ms] [--aot]
+/// and, with the <c>reliability</c> subcommand, faults measured with real processes (freeze, restart, flood, hostile
+/// peers, start-up).
 /// </summary>
 internal static class Program
 {
@@ -18,7 +21,8 @@ internal static class Program
             console.Profile.Width = 120;
         }
 
-        return BenchmarkCli.Parse(BenchmarkCli.Create((settings, cancellationToken) => BenchmarkRunner.RunAsync(settings, console, cancellationToken)), args)
-            .InvokeAsync();
+        var root = BenchmarkCli.Create((settings, cancellationToken) => BenchmarkRunner.RunAsync(settings, console, cancellationToken));
+        root.Subcommands.Add(ReliabilityCli.Create((settings, cancellationToken) => ReliabilityRunner.RunAsync(settings, console, cancellationToken)));
+        return BenchmarkCli.Parse(root, args).InvokeAsync();
     }
 }

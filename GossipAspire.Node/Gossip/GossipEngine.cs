@@ -70,7 +70,7 @@ public sealed partial class GossipEngine : IDisposable
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
         _membership = new Membership(Id, _options, admission.Hosts, logger);
-        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, Heard);
+        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, CatchUp, Heard);
         _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
         _log = new ChangeLog(_options.HistorySize);
         _seen = new MessageCache(_options.MessageCacheSize, _options.MessageCacheAge);
@@ -149,7 +149,13 @@ public sealed partial class GossipEngine : IDisposable
         }
     }
 
-    /// <summary>Joins through the seed (retrying until it answers), then pulls the seed's whole world at once.</summary>
+    /// <summary>
+    /// Joins through the seed (retrying until it answers), announces the book it started with to the peers it now
+    /// knows (<see cref="AnnounceStart"/>), and pulls the seed's whole world. The announcement does not wait for the
+    /// pull: on a machine busy starting many nodes, a first digest round takes hundreds of milliseconds, and a node
+    /// that restarted within the same second, whose announcement the others ignore as old, hears its earlier run's
+    /// version in the pull and moves past it (<see cref="VersionClock.Observe"/>).
+    /// </summary>
     public async Task JoinAsync(string seed, CancellationToken cancellationToken)
     {
         var wait = TimeSpan.FromMilliseconds(100);
@@ -158,10 +164,11 @@ public sealed partial class GossipEngine : IDisposable
             try
             {
                 var peers = await _outbox.JoinAsync(seed, Id, cancellationToken);
-                _membership.Learn(seed);
+                Learn(seed);
+                _membership.Succeeded(seed); // it answered
                 foreach (var peer in peers)
                 {
-                    _membership.Learn(peer);
+                    Learn(peer);
                 }
 
                 Log.Joined(_logger, seed, PeerCount);
@@ -179,7 +186,29 @@ public sealed partial class GossipEngine : IDisposable
             }
         }
 
+        AnnounceStart();
         await ExchangeWithAsync(seed, cancellationToken);
+    }
+
+    /// <summary>
+    /// Announces the book this node started with, once it has joined (or at once, without a seed): a pick of that
+    /// same book (counter 1), so it spreads at once to every peer, as a traced change like any pick. Nothing, if
+    /// something was picked already.
+    /// </summary>
+    public void AnnounceStart()
+    {
+        string book;
+        lock (_lock)
+        {
+            if (_clock.Announced)
+            {
+                return;
+            }
+
+            book = _book;
+        }
+
+        Pick(book);
     }
 
     /// <summary>
@@ -230,7 +259,7 @@ public sealed partial class GossipEngine : IDisposable
     /// </summary>
     public void Receive(GossipEnvelope envelope, GossipHeaders headers)
     {
-        _membership.Learn(envelope.ClientId);
+        Learn(envelope.ClientId);
         Heard(envelope.ClientId);
         var push = new PushBatch(Id, envelope.ClientId, headers.Covered, _membership);
         foreach (var message in envelope.Messages)
@@ -254,7 +283,7 @@ public sealed partial class GossipEngine : IDisposable
     /// <summary><c>GET /peers/{client_id}</c>: the peers known (not the caller), and the caller joins them.</summary>
     public IReadOnlyList<string> Introduce(string caller)
     {
-        _membership.Learn(caller);
+        Learn(caller);
         Heard(caller);
         return [.. Peers.Where(p => p != caller)];
     }
@@ -262,7 +291,7 @@ public sealed partial class GossipEngine : IDisposable
     /// <summary>Answers a digest: messages for everything the caller lacks, and the origins it holds newer.</summary>
     public DigestReply AnswerDigest(DigestRequest digest)
     {
-        _membership.Learn(digest.ClientId);
+        Learn(digest.ClientId);
         Heard(digest.ClientId);
         lock (_lock)
         {
@@ -304,6 +333,21 @@ public sealed partial class GossipEngine : IDisposable
         return forgotten;
     }
 
+    /// <summary>
+    /// This node's clock woke up <paramref name="late"/> too late: the process was paused (SIGSTOP, a suspended VM, a
+    /// long GC), and its peers may have dropped it meanwhile, since requests to it failed. Sends its current entry to
+    /// every peer again, so each learns it once more from the envelope (and, by the welcome rule, sends back its own).
+    /// </summary>
+    public void Resumed(TimeSpan late)
+    {
+        Log.Resumed(_logger, late.TotalSeconds, PeerCount);
+        if (OwnAnnouncement() is var (message, hash))
+        {
+            var targets = _membership.Targets(_membership.Snapshot());
+            SendOwn(message, targets, [.. targets, Id], hash);
+        }
+    }
+
     /// <summary>Completes when every request this engine started has finished (tests and shutdown).</summary>
     public Task WhenIdleAsync(CancellationToken cancellationToken) => _outbox.WhenIdleAsync(cancellationToken);
 
@@ -339,7 +383,7 @@ public sealed partial class GossipEngine : IDisposable
             return false;
         }
 
-        _membership.Learn(peer);
+        Learn(peer);
         var before = WorldHash;
         foreach (var message in reply!.Messages)
         {
@@ -433,16 +477,22 @@ public sealed partial class GossipEngine : IDisposable
             }
 
             bool applied;
+            bool newPeer;
             lock (_lock)
             {
                 var source = new ChangeSource(sender, hop, parent == default ? null : parent.TraceId.ToHexString(), repair);
-                applied = ApplyLocked(message, now, span, source);
+                applied = ApplyLocked(message, now, span, source, out newPeer);
             }
 
             if (!applied)
             {
                 span?.SetTag(GossipTelemetry.StaleAttribute, true);
                 return;
+            }
+
+            if (newPeer)
+            {
+                Welcome(message.ClientId);
             }
 
             if (message.Payload.PickedAt is { } pickedAt)
@@ -472,10 +522,11 @@ public sealed partial class GossipEngine : IDisposable
     }
 
     /// <summary>Keeps the message if it is newer than what we hold for its origin. Caller holds the lock.</summary>
-    private bool ApplyLocked(GossipMessage message, DateTimeOffset now, Activity? span, ChangeSource source)
+    private bool ApplyLocked(GossipMessage message, DateTimeOffset now, Activity? span, ChangeSource source, out bool newPeer)
     {
         var origin = message.ClientId;
         var payload = message.Payload;
+        newPeer = false;
         if (!_world.IsNewer(origin, payload.Version))
         {
             return false;
@@ -484,9 +535,65 @@ public sealed partial class GossipEngine : IDisposable
         SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra), source);
 
         // News from an origin is proof it lives: a dropped peer is learned again once it says something new.
-        _membership.LearnFromNews(origin, payload.Version);
+        newPeer = _membership.LearnFromNews(origin, payload.Version);
         return true;
     }
+
+    /// <summary>Learns a peer that spoke to us or was named to us; one we did not know gets our current entry.</summary>
+    private void Learn(string peer)
+    {
+        if (_membership.Learn(peer))
+        {
+            Welcome(peer);
+        }
+    }
+
+    /// <summary>
+    /// Sends a peer this node has just learned its own current entry, as the message of the pick that made it (same
+    /// uuid, trace and time), naming every other peer as covered. A node's announcement reaches the peers it knew
+    /// when it picked; one learned later (a node that joined after it, or one that joined through a seed that had
+    /// not joined yet itself) would otherwise wait for anti-entropy. Nothing is sent before the first announcement.
+    /// </summary>
+    private void Welcome(string peer)
+    {
+        if (OwnAnnouncement() is var (message, hash) && _membership.Targets([peer]) is [_])
+        {
+            SendOwn(message, [peer], [.. _membership.Snapshot(), Id], hash);
+        }
+    }
+
+    /// <summary>
+    /// The message of this node's current entry, as its pick sent it (same uuid, trace and time, hop 1), and the world
+    /// hash to send with it; null before the first announcement.
+    /// </summary>
+    private (GossipMessage Message, ulong Hash)? OwnAnnouncement()
+    {
+        lock (_lock)
+        {
+            if (!_clock.Announced || !_world.TryGet(Id, out var entry))
+            {
+                return null;
+            }
+
+            var message = new GossipMessage(entry.Uuid, Id, _options.Ttl, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, 1, entry.Extra));
+            return (message, _world.Hash);
+        }
+    }
+
+    /// <summary>This node's own entry to <paramref name="targets"/>, in the background, naming <paramref name="covered"/>.</summary>
+    private void SendOwn(GossipMessage message, IReadOnlyList<string> targets, IEnumerable<string> covered, ulong hash)
+    {
+        if (targets.Count > 0)
+        {
+            _outbox.Push(Wire.WriteEnvelope(Id, [message]), 1, targets, new GossipHeaders(new HashSet<string>(covered, StringComparer.Ordinal), hash));
+        }
+    }
+
+    /// <summary>
+    /// A peer answered for the first time after a send left it out while it was on probation (a name nobody had
+    /// heard answer gets one request at a time): one digest exchange gives it whatever it missed meanwhile.
+    /// </summary>
+    private void CatchUp(string peer) => _outbox.Run(token => ExchangeWithAsync(peer, token));
 
     private void RefuteIfNewer(long version)
     {
@@ -579,5 +686,8 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(10, LogLevel.Warning, "Heard our own id with version {Version}, at least ours: an earlier run; announcing past it")]
         public static partial void Refuting(ILogger logger, long version);
+
+        [LoggerMessage(30, LogLevel.Warning, "Woke up {Seconds:0.0} s late, so this process was paused; announcing again to {Peers} peers, which may have dropped it")]
+        public static partial void Resumed(ILogger logger, double seconds, int peers);
     }
 }

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace GossipAspire.Node.Gossip;
 
 /// <summary>
-/// Who this node sends to: its peers, each with its count of failed requests in a row, and the peers it dropped,
-/// each with the version of it this node held when it dropped it (so stale news cannot bring it back).
+/// Who this node sends to: its peers, each with its count of failed requests in a row, which of them have ever
+/// answered, and the peers it dropped, each with the version of it this node held when it dropped it (so stale
+/// news cannot bring it back).
 /// Thread-safe: it has its own lock and never calls out while holding it, so the engine, the outbox and the
 /// transport can all ask it things.
 /// </summary>
@@ -12,14 +13,22 @@ namespace GossipAspire.Node.Gossip;
 /// Rules (docs/PROTOCOL.md, section 5, "Membership"): a peer is learned when it speaks to us (an envelope's
 /// sender, a digest's caller, an introduction, the seed's answer) and when news from it is newer than what we held
 /// when we dropped it; a peer whose requests fail <see cref="GossipOptions.PeerFailureLimit"/> times in a row is
-/// dropped. At most <see cref="GossipOptions.MaxPeers"/> peers are held: a further one is not learned until one is
-/// dropped. An id whose host is outside <see cref="GossipOptions.AllowedHosts"/> is never learned.
+/// dropped. A peer that has never answered is only a name someone gave us: it gets one request at a time
+/// (<see cref="Targets"/> leaves it out while one is in flight) and is dropped at its first failure, so a stranger
+/// who names hundreds of ports where nothing listens costs each node about one request per name, not a request per
+/// name for every message forwarded while they are held. A real peer left out of a send that way is brought up to
+/// date when it first answers (<see cref="Succeeded"/> says so). At most <see cref="GossipOptions.MaxPeers"/> peers
+/// are held: a further one is not learned until one is dropped. An id whose host is outside
+/// <see cref="GossipOptions.AllowedHosts"/> is never learned.
 /// </remarks>
 public sealed partial class Membership
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _peers = new(StringComparer.Ordinal); // peer -> consecutive failures
     private readonly Dictionary<string, (long Version, DateTimeOffset At)> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
+    private readonly HashSet<string> _answered = new(StringComparer.Ordinal); // peers that have answered a request
+    private readonly HashSet<string> _probing = new(StringComparer.Ordinal); // never answered, one request in flight
+    private readonly HashSet<string> _heldBack = new(StringComparer.Ordinal); // probing, and left out of a send meanwhile
     private readonly string _self;
     private readonly int _failureLimit;
     private readonly int _maxPeers;
@@ -64,6 +73,19 @@ public sealed partial class Membership
         }
     }
 
+    /// <summary>
+    /// Of <paramref name="candidates"/>, the peers a message may go to now: every one that has answered, and one that
+    /// never has only while no request to it is in flight (from here on one is, so call this just before sending). A
+    /// never-answered peer left out is noted: its first answer says so (<see cref="Succeeded"/>).
+    /// </summary>
+    public List<string> Targets(IEnumerable<string> candidates)
+    {
+        lock (_lock)
+        {
+            return [.. candidates.Where(p => _peers.ContainsKey(p) && MayTargetLocked(p))];
+        }
+    }
+
     public bool Contains(string peer)
     {
         lock (_lock)
@@ -81,12 +103,15 @@ public sealed partial class Membership
         }
     }
 
-    /// <summary>The peer spoke to us (or answered as a seed): it is a peer with a clean record from now on.</summary>
-    public void Learn(string peer)
+    /// <summary>
+    /// The peer spoke to us (or answered as a seed): it is a peer with a clean record from now on. Returns true when
+    /// it was not a peer before.
+    /// </summary>
+    public bool Learn(string peer)
     {
         if (peer == _self || !_hosts.Allows(peer))
         {
-            return;
+            return false;
         }
 
         bool learned = false, full = false;
@@ -108,18 +133,18 @@ public sealed partial class Membership
             }
         }
 
-        Report(peer, learned, full);
+        return Report(peer, learned, full);
     }
 
     /// <summary>
     /// News from <paramref name="origin"/> at <paramref name="version"/>: proof it lives, unless we dropped it
-    /// while already holding that version or a later one.
+    /// while already holding that version or a later one. Returns true when it was not a peer before.
     /// </summary>
-    public void LearnFromNews(string origin, long version)
+    public bool LearnFromNews(string origin, long version)
     {
         if (origin == _self || !_hosts.Allows(origin))
         {
-            return;
+            return false;
         }
 
         bool learned = false, full = false;
@@ -137,7 +162,7 @@ public sealed partial class Membership
             }
         }
 
-        Report(origin, learned, full);
+        return Report(origin, learned, full);
     }
 
     /// <summary>Forgets the peers dropped before <paramref name="before"/>: a dropped peer is remembered only so long.</summary>
@@ -152,7 +177,8 @@ public sealed partial class Membership
         }
     }
 
-    private void Report(string peer, bool learned, bool full)
+    /// <summary>Logs what a learning did; answers whether the peer is new.</summary>
+    private bool Report(string peer, bool learned, bool full)
     {
         if (learned)
         {
@@ -162,23 +188,34 @@ public sealed partial class Membership
         {
             Log.PeersFull(_logger, peer, _maxPeers);
         }
+
+        return learned;
     }
 
-    /// <summary>A request to the peer succeeded: its failures start again from zero.</summary>
-    public void Succeeded(string peer)
+    /// <summary>
+    /// A request to the peer succeeded: its failures start again from zero, and it has answered. Returns true when
+    /// this is its first answer and a send left it out meanwhile: the caller brings it up to date.
+    /// </summary>
+    public bool Succeeded(string peer)
     {
         lock (_lock)
         {
-            if (_peers.ContainsKey(peer))
+            if (!_peers.ContainsKey(peer))
             {
-                _peers[peer] = 0;
+                return false;
             }
+
+            _peers[peer] = 0;
+            _answered.Add(peer);
+            _probing.Remove(peer);
+            return _heldBack.Remove(peer);
         }
     }
 
     /// <summary>
-    /// A request to the peer failed. At the limit the peer is dropped, remembering <paramref name="versionHeld"/>
-    /// (the version of it this node holds). Returns true when this failure dropped it.
+    /// A request to the peer failed. At the limit, or at once if it has never answered, the peer is dropped,
+    /// remembering <paramref name="versionHeld"/> (the version of it this node holds). Returns true when this
+    /// failure dropped it.
     /// </summary>
     public bool Failed(string peer, long versionHeld, string reason, DateTimeOffset now)
     {
@@ -188,9 +225,12 @@ public sealed partial class Membership
             if (_peers.TryGetValue(peer, out var failures))
             {
                 failures++;
-                if (failures >= _failureLimit)
+                if (failures >= _failureLimit || !_answered.Contains(peer))
                 {
                     _peers.Remove(peer);
+                    _answered.Remove(peer);
+                    _probing.Remove(peer);
+                    _heldBack.Remove(peer);
                     _dropped[peer] = (versionHeld, now);
                     dropped = true;
                 }
@@ -211,6 +251,17 @@ public sealed partial class Membership
         }
 
         return dropped;
+    }
+
+    private bool MayTargetLocked(string peer)
+    {
+        if (_answered.Contains(peer) || _probing.Add(peer))
+        {
+            return true;
+        }
+
+        _heldBack.Add(peer);
+        return false;
     }
 
     private static partial class Log

@@ -16,21 +16,24 @@ public sealed class Outbox : IDisposable
     private readonly GossipCounters _counters;
     private readonly TimeProvider _time;
     private readonly Func<string, long> _versionHeld;
+    private readonly Action<string> _catchUp;
     private readonly Action<string> _reached;
     private readonly HashSet<Task> _inFlight = [];
     private readonly CancellationTokenSource _stopping = new();
 
     /// <param name="versionHeld">The version this node holds of a peer, remembered when the peer is dropped.</param>
+    /// <param name="catchUp">Called when a peer answers for the first time after a send left it out meanwhile.</param>
     /// <param name="reached">A peer answered a request: it lives.</param>
-    public Outbox(GossipOptions options, IGossipTransport transport, Membership membership, GossipCounters counters, TimeProvider time, Func<string, long> versionHeld, Action<string> reached)
+    public Outbox(GossipOptions options, IGossipTransport transport, Membership membership, GossipCounters counters, TimeProvider time, Func<string, long> versionHeld, Action<string> catchUp, Action<string> reached)
     {
-        _reached = reached;
         _options = options;
         _transport = transport;
         _membership = membership;
         _counters = counters;
         _time = time;
         _versionHeld = versionHeld;
+        _catchUp = catchUp;
+        _reached = reached;
     }
 
     /// <summary>Sends the same envelope body to every target, each in the background.</summary>
@@ -53,8 +56,7 @@ public sealed class Outbox : IDisposable
                 using var timeout = Timeout(cancellationToken);
                 _counters.RequestSent(body.Length, messages);
                 await _transport.SendAsync(peer, body, headers, timeout.Token);
-                _membership.Succeeded(peer);
-                _reached(peer);
+                Answered(peer);
                 return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -83,8 +85,7 @@ public sealed class Outbox : IDisposable
             using var timeout = Timeout(cancellationToken);
             _counters.RequestSent(digest.Length, messages: 0);
             var answer = await _transport.ExchangeDigestAsync(peer, digest, timeout.Token);
-            _membership.Succeeded(peer);
-            _reached(peer);
+            Answered(peer);
             return answer;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -99,6 +100,24 @@ public sealed class Outbox : IDisposable
     {
         using var timeout = Timeout(cancellationToken);
         return await _transport.JoinAsync(seed, self, timeout.Token);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in the background, counted among the requests in flight, until shutdown.</summary>
+    public void Run(Func<CancellationToken, Task> work)
+    {
+        var token = _stopping.Token;
+        Track(Guarded());
+
+        async Task Guarded()
+        {
+            try
+            {
+                await work(token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+            }
+        }
     }
 
     /// <summary>Completes when every request started here has finished (tests and shutdown).</summary>
@@ -125,6 +144,16 @@ public sealed class Outbox : IDisposable
     {
         _stopping.Cancel();
         _stopping.Dispose();
+    }
+
+    private void Answered(string peer)
+    {
+        if (_membership.Succeeded(peer))
+        {
+            _catchUp(peer);
+        }
+
+        _reached(peer);
     }
 
     private void Failed(string peer, string reason)

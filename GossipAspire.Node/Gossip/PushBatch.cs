@@ -15,6 +15,7 @@ namespace GossipAspire.Node.Gossip;
 public sealed class PushBatch
 {
     private readonly HashSet<string> _covered;
+    private readonly Membership _membership;
     private readonly List<GossipMessage> _messages = [];
     private readonly Dictionary<string, int> _byOrigin = new(StringComparer.Ordinal);
 
@@ -27,10 +28,11 @@ public sealed class PushBatch
         _covered = covered is null ? new(StringComparer.Ordinal) : new(covered, StringComparer.Ordinal);
         _covered.Add(sender);
         _covered.Add(self);
+        _membership = membership;
         Candidates = membership.Except(_covered);
     }
 
-    /// <summary>The peers this batch may go to.</summary>
+    /// <summary>The peers this batch may go to (less, when it goes, a peer that has never answered and has a request in flight).</summary>
     public IReadOnlyList<string> Candidates { get; }
 
     public int Count => _messages.Count;
@@ -78,12 +80,20 @@ public sealed class PushBatch
             return;
         }
 
-        var headers = new GossipHeaders(new HashSet<string>(_covered.Concat(Candidates), StringComparer.Ordinal), worldHash);
-        var written = _messages.ConvertAll(Wire.WriteMessage);
+        // Taken only now, and only of peers that get something: a peer that has never answered counts as having a
+        // request in flight from here on.
         var origins = new HashSet<string>(_messages.Select(m => m.ClientId), StringComparer.Ordinal);
+        var targets = _membership.Targets(Candidates.Where(c => !origins.Contains(c) || _messages.Exists(m => m.ClientId != c)));
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        var headers = new GossipHeaders(new HashSet<string>(_covered.Concat(targets), StringComparer.Ordinal), worldHash);
+        var written = _messages.ConvertAll(Wire.WriteMessage);
 
         // Every target that is not an origin of the batch gets all of it: those envelopes are written once.
-        var everything = Candidates.Where(c => !origins.Contains(c)).ToList();
+        var everything = targets.Where(c => !origins.Contains(c)).ToList();
         if (everything.Count > 0)
         {
             foreach (var (body, messages) in Wire.WriteEnvelopes(self, written, maxBodyBytes))
@@ -93,7 +103,7 @@ public sealed class PushBatch
         }
 
         // An origin among the targets gets the rest, without its own messages.
-        foreach (var origin in Candidates.Where(origins.Contains))
+        foreach (var origin in targets.Where(origins.Contains))
         {
             var others = written.Where((_, i) => _messages[i].ClientId != origin).ToList();
             foreach (var (body, messages) in Wire.WriteEnvelopes(self, others, maxBodyBytes))

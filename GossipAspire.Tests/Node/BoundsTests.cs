@@ -24,6 +24,7 @@ public sealed class BoundsTests : IDisposable
             o.PeerFailureLimit = 1;
         });
         _network.Add("5002");
+        _network.Add("5006"); // answers, so it stays once learned (a new peer is sent the node's entry at once)
         for (var port = 5002; port <= 5006; port++)
         {
             node.Introduce(Id(port));

@@ -200,6 +200,8 @@ public sealed class GossipEngineTests : IDisposable
         _network.Add("5001", o => o.PeerFailureLimit = 3);
         _network.Add("5002");
         _network.Mesh();
+        _network["5001"].Pick(); // 5002 answers: it is a peer that has answered, allowed the full limit
+        await _network.SettleAsync(TimeSpan.Zero);
         _network.Down.Add("5002");
 
         _network["5001"].Pick();

@@ -31,6 +31,9 @@ public sealed class InMemoryNetwork : IDisposable
     /// <summary>Requests (from, to) for which this answers true are lost before they arrive.</summary>
     public Func<string, string, bool> Lose { get; set; } = (_, _) => false;
 
+    /// <summary>Envelopes (from, to) for which this answers a task wait for it before they arrive (a slow peer).</summary>
+    public Func<string, string, Task?> Hold { get; set; } = (_, _) => null;
+
     /// <summary>Envelopes (from, to) for which this answers true vanish silently: the sender thinks they arrived.</summary>
     public Func<string, string, bool> Swallow { get; set; } = (_, _) => false;
 
@@ -116,8 +119,13 @@ public sealed class InMemoryNetwork : IDisposable
         public Task<IReadOnlyList<string>> JoinAsync(string seed, string caller, CancellationToken cancellationToken) =>
             Task.FromResult(Reach(seed).Introduce(caller));
 
-        public Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken)
+        public async Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken)
         {
+            if (network.Hold(self, peer) is { } held)
+            {
+                await held.WaitAsync(cancellationToken);
+            }
+
             var target = Reach(peer);
             if (!Wire.TryReadEnvelope(envelope, out var parsed, out var error))
             {
@@ -133,8 +141,6 @@ public sealed class InMemoryNetwork : IDisposable
             {
                 target.Receive(parsed!, headers);
             }
-
-            return Task.CompletedTask;
         }
 
         public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ namespace GossipAspire.Tests.Node;
 /// <summary>The HTTP surface of one node, in-process, with its outgoing requests captured instead of sent.</summary>
 public sealed partial class NodeApiTests : IDisposable
 {
-    private readonly InProcessNode _node = new(("Gossip:MaxBodyBytes", "4096"));
+    // Peers that answer: against peers that can never be reached, a sender it learns would be dropped at once.
+    private readonly InProcessNode _node = new(new AnsweringTransport(), ("Gossip:MaxBodyBytes", "4096"));
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
 
     private HttpClient Client => _node.Client;
@@ -172,7 +173,7 @@ public sealed partial class NodeApiTests : IDisposable
     [Fact]
     public async Task AllowedHosts_Configured_LetsThoseHostsIn()
     {
-        using var node = new InProcessNode(("Gossip:AllowedHosts", "loopback,10.0.0.0/8"));
+        using var node = new InProcessNode(new AnsweringTransport(), ("Gossip:AllowedHosts", "loopback,10.0.0.0/8"));
 
         using var response = await node.Client.GetAsync("/peers/10.1.2.3:5001", _timeout.Token);
         using var refused = await node.Client.GetAsync("/peers/11.1.2.3:5001", _timeout.Token);

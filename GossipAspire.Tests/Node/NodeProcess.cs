@@ -1,25 +1,28 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using GossipAspire.Benchmark;
 using Xunit.Abstractions;
+using ProcessStarter = GossipAspire.Benchmark.NodeProcess;
 
 namespace GossipAspire.Tests.Node;
 
 /// <summary>
-/// A real node process: the built GossipAspire.Node.dll run by <c>dotnet</c>, its output in the test log, stopped
-/// by its own PID (never by name). Under <c>setpriv --pdeathsig</c> where available, so a crashed test run leaves
-/// no node behind.
+/// A real node process for a test: the built GossipAspire.Node.dll, started by the benchmark's one process starter
+/// (<see cref="ProcessStarter"/>: <c>setpriv --pdeathsig KILL</c> and <c>setsid</c>, so a crashed test run leaves
+/// no node behind and every signal goes to the node's own process group, never by name), with its output in the
+/// test log at Information level.
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<int, bool> s_taken = new();
-    private static readonly BlockingCollection<Action> s_launches = StartLauncher();
-    private readonly Process _process;
-    private readonly StringBuilder _stderr = new();
+    private static readonly TimeSpan s_launchTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_exitTimeout = TimeSpan.FromSeconds(30);
 
-    private NodeProcess(Process process, int port)
+    private readonly ProcessStarter _process;
+
+    private NodeProcess(ProcessStarter process, int port)
     {
         _process = process;
         Port = port;
@@ -27,22 +30,13 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    public int Pid => _process.Id;
+    public int Pid => _process.Pid;
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     public bool HasExited => _process.HasExited;
 
-    public string StandardError
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
+    public string StandardError => string.Join(Environment.NewLine, _process.RecentErrors);
 
     public static string NodeAssembly => Path.Combine(AppContext.BaseDirectory, "GossipAspire.Node.dll");
 
@@ -111,112 +105,42 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     public static NodeProcess Start(ITestOutputHelper output, int port, params string[] arguments) =>
-        Start(output, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments], port);
+        Start(output, ["--port", port.ToString(CultureInfo.InvariantCulture), .. arguments], port);
 
+    /// <summary>Starts the node with exactly these arguments; <paramref name="port"/> only names it in the log.</summary>
     public static NodeProcess Start(ITestOutputHelper output, string[] arguments, int port = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var useSetpriv = File.Exists("/usr/bin/setpriv");
-        var start = new ProcessStartInfo(useSetpriv ? "/usr/bin/setpriv" : "dotnet")
+        // Plain console lines at Information in the test log; no OTLP export unless the test sets it.
+        var variables = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-            UseShellExecute = false,
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__LogLevel__Default"] = "Information",
+            ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
-        if (useSetpriv)
-        {
-            start.ArgumentList.Add("--pdeathsig");
-            start.ArgumentList.Add("KILL");
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add("dotnet");
-        }
-
-        start.ArgumentList.Add(NodeAssembly);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Plain console lines in the test log; no OTLP export from test nodes.
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        start.Environment.Remove("ASPNETCORE_URLS");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
 
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var node = new NodeProcess(process, port);
-        process.OutputDataReceived += (_, e) => Write(output, port, e.Data);
-        process.ErrorDataReceived += (_, e) =>
+        var launch = new NodeLaunch(0, null, arguments)
         {
-            if (e.Data is not null)
-            {
-                lock (node._stderr)
-                {
-                    node._stderr.AppendLine(e.Data);
-                }
-            }
-
-            Write(output, port, e.Data);
+            Environment = variables,
+            Output = line => Write(output, port, line.Text),
         };
-        // The parent-death signal follows the thread that forked the child: fork from one thread that never ends.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        s_launches.Add(() =>
-        {
-            try
-            {
-                process.Start();
-                started.SetResult();
-            }
-            catch (Exception exception)
-            {
-                started.SetException(exception);
-            }
-        });
-        started.Task.Wait(TimeSpan.FromSeconds(30));
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return node;
+        var process = ProcessStarter.StartAsync(NodeBuild.FromPath(NodeAssembly), launch).WaitAsync(s_launchTimeout).GetAwaiter().GetResult();
+        return new NodeProcess(process, port);
     }
 
-    private static BlockingCollection<Action> StartLauncher()
-    {
-        var queue = new BlockingCollection<Action>();
-        var thread = new Thread(() =>
-        {
-            foreach (var launch in queue.GetConsumingEnumerable())
-            {
-                launch();
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "node launcher",
-        };
-        thread.Start();
-        return queue;
-    }
-
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        return _process.ExitCode;
-    }
+    public async Task<int> WaitForExitAsync(TimeSpan timeout) => await _process.Exited.WaitAsync(timeout);
 
     /// <summary>SIGKILL, as a crash would: no goodbye to peers.</summary>
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
+    public Task KillAsync() => _process.KillAsync(s_exitTimeout);
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(cts.Token);
-    }
+    /// <summary>SIGSTOP: the process stays, its sockets accept connections, but it answers and sends nothing.</summary>
+    public void Freeze() => _process.Freeze();
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Resume() => _process.Resume();
 
     public async ValueTask DisposeAsync()
     {
@@ -226,17 +150,12 @@ public sealed class NodeProcess : IAsyncDisposable
         }
         finally
         {
-            _process.Dispose();
+            await _process.DisposeAsync();
         }
     }
 
-    private static void Write(ITestOutputHelper output, int port, string? line)
+    private static void Write(ITestOutputHelper output, int port, string line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         try
         {
             output.WriteLine($"[node {port}] {line}");

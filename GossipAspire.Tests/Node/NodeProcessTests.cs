@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace GossipAspire.Tests.Node;
 
-/// <summary>Real node processes over real HTTP: a network of ten forming from one seed each, a crash and a restart.</summary>
+/// <summary>Real node processes over real HTTP: a network of ten forming from one seed each, a crash (kill -9) and a restart.</summary>
 // One ten-node cluster at a time with the browser tests' own: three at once starved two cores past every deadline.
 [Collection(ProcessCollection.Name)]
 public sealed class NodeProcessTests(ITestOutputHelper output)
@@ -11,7 +11,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output)
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     [Fact]
-    public async Task TenNodes_StartedAtOnceAndChained_AllLearnAllTenBooks_AndARestartedNodeCatchesUp()
+    public async Task TenNodes_StartedAtOnceAndChained_AllLearnAllTenBooks_AndAKilledNodeRestartedCatchesUpAndItsNextPickWins()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -37,6 +37,7 @@ public sealed class NodeProcessTests(ITestOutputHelper output)
             var crashed = nodes[5];
             var oldVersion = (await NodeClient.TryGetStateAsync(client, crashed.BaseAddress, cts.Token))!.Version;
             await crashed.KillAsync();
+            await crashed.DisposeAsync();
             var survivors = addresses.Where((_, k) => k != 5).ToList();
             foreach (var survivor in survivors)
             {
@@ -55,6 +56,11 @@ public sealed class NodeProcessTests(ITestOutputHelper output)
             nodes[5] = NodeProcess.Start(output, ports[5], Settings(5));
             var states = await NodeClient.WaitUntilAsync(client, addresses, NodeClient.Converged, "the restarted node caught up", cts.Token);
             Assert.True(states[5].Version > oldVersion, $"restarted version {states[5].Version} must exceed {oldVersion}");
+
+            var (nextVersion, nextBook) = await NodeClient.PickAsync(client, addresses[5], cts.Token);
+            Assert.True(nextVersion > oldVersion, $"the restarted node's next pick v{nextVersion} must exceed v{oldVersion} from before the kill");
+            await NodeClient.WaitUntilAsync(
+                client, addresses, all => all.All(s => s.World[Text(ports[5])] == (nextVersion, nextBook)), "every node holding the restarted node's next pick", cts.Token);
         }
         finally
         {
