@@ -9,8 +9,9 @@ public sealed record GossipEnvelope(string ClientId, IReadOnlyList<GossipMessage
 public sealed record GossipMessage(string Uuid, string ClientId, long Ttl, GossipPayload Payload);
 
 /// <summary>
-/// The origin's favourite book and version, plus our extensions (trace context, pick time, hop count).
-/// <see cref="Extra"/> keeps payload keys this node does not know, so they travel on unchanged.
+/// The origin's favourite book and version, plus our extensions (trace context, pick time, hop count, the origin's
+/// signature). <see cref="Extra"/> keeps payload keys this node does not know, so they travel on unchanged;
+/// <see cref="Signature"/> (<c>sig</c>) travels on unchanged too, made by the origin and never by a relay.
 /// </summary>
 public sealed record GossipPayload(
     long Version,
@@ -18,7 +19,8 @@ public sealed record GossipPayload(
     string? Traceparent = null,
     DateTimeOffset? PickedAt = null,
     long? Hop = null,
-    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra = null);
+    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra = null,
+    string? Signature = null);
 
 /// <summary>
 /// What the headers of a gossip request say beyond the gem's format. <see cref="Covered"/>: the nodes this
