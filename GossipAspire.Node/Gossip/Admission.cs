@@ -10,17 +10,19 @@ namespace GossipAspire.Node.Gossip;
 /// The one door. Every request a peer or a tool makes of the gossip endpoints, and every message that comes in
 /// (pushed in an envelope or handed over in a digest answer), passes here before anything of it is stored: a
 /// request is read and checked whole, or refused with the problem to answer; a message is admitted, or refused and
-/// counted. Rules that decide who may say what (limits, and later signatures) belong here and nowhere else.
+/// counted. Rules that decide who may say what (limits, signatures, and later request MACs) belong here and nowhere else.
 /// </summary>
 /// <remarks>
 /// Message rules (docs/PROTOCOL.md, section 9): a version is at most 2^53 - 1, and its generation (its origin's
 /// start second) at most <see cref="GossipOptions.MaxClockSkew"/> ahead of this node's clock; unknown payload keys
-/// fit in <see cref="GossipOptions.MaxPayloadBytes"/>; a new origin needs room in the world view. A refused message is
+/// fit in <see cref="GossipOptions.MaxPayloadBytes"/>; a new origin needs room in the world view; with a
+/// <see cref="Keyring"/>, <c>payload.sig</c> is a valid signature of the origin fields by a key of the ring
+/// (section 10). A refused message is
 /// counted (<c>gossip.messages.refused</c>, by reason) and otherwise ignored: not deduplicated, not stored, not
 /// forwarded; the rest of its envelope is still taken, and the sender still gets <c>{"status":"OK"}</c>, because a
 /// gem node relays whatever it holds and drops a peer that answers anything else.
 /// </remarks>
-public sealed partial class Admission(IOptions<GossipOptions> options, GossipCounters counters, ILogger<Admission> logger)
+public sealed partial class Admission(IOptions<GossipOptions> options, GossipCounters counters, Keyring keyring, ILogger<Admission> logger)
 {
     private readonly long _maxSkewSeconds = (long)Math.Ceiling(options.Value.MaxClockSkew.TotalSeconds);
     private readonly int _maxPayloadBytes = options.Value.MaxPayloadBytes;
@@ -29,7 +31,6 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
     public const string BadEnvelopeTitle = "Invalid gossip envelope";
     public const string BadDigestTitle = "Invalid digest";
     public const string BadNodeIdTitle = "Invalid node id";
-
     /// <summary><c>POST /gossip/</c>: the body read as an envelope, with what its headers say.</summary>
     public Admitted<InboundEnvelope> Envelope(ReadOnlySpan<byte> body, IHeaderDictionary headers)
     {
@@ -119,7 +120,14 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return RefusalReason.PayloadTooLarge;
         }
 
-        return null;
+        // Last: the cheap rules first. Without a keyring nothing is checked (there is no key to check with).
+        return keyring.IsOpen ? null : keyring.Verify(message) switch
+        {
+            SignatureCheck.Valid => null,
+            SignatureCheck.Missing => RefusalReason.Unsigned,
+            SignatureCheck.UnknownKey => RefusalReason.UnknownKey,
+            _ => RefusalReason.BadSignature,
+        };
     }
 
     /// <summary>The bytes of the payload's unknown keys, names and values as sent: the part no other rule bounds.</summary>

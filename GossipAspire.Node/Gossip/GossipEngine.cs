@@ -10,8 +10,8 @@ namespace GossipAspire.Node.Gossip;
 /// <see cref="Membership"/> (peers), <see cref="WorldView"/> (the highest version per origin and its hash),
 /// <see cref="VersionClock"/> (this node's own version), <see cref="ChangeLog"/> (the history),
 /// <see cref="MessageCache"/> (dedup), <see cref="Outbox"/> (everything sent), <see cref="AntiEntropy"/> (repair),
-/// <see cref="GossipCounters"/> (stats and metrics) and <see cref="Admission"/> (the door every inbound message
-/// passes before anything of it is stored).
+/// <see cref="GossipCounters"/> (stats and metrics), <see cref="Admission"/> (the door every inbound message
+/// passes before anything of it is stored) and <see cref="Keyring"/> (which signs this node's own picks).
 /// </summary>
 /// <remarks>
 /// How a change spreads (docs/PROTOCOL.md, section 5): the origin sends it straight to every peer it knows (one
@@ -34,6 +34,7 @@ public sealed partial class GossipEngine : IDisposable
     private readonly GossipTelemetry _telemetry;
     private readonly GossipCounters _counters;
     private readonly Admission _admission;
+    private readonly Keyring _keyring;
     private readonly ILogger _logger;
     private readonly Random _random;
 
@@ -55,6 +56,7 @@ public sealed partial class GossipEngine : IDisposable
         GossipTelemetry telemetry,
         GossipCounters counters,
         Admission admission,
+        Keyring keyring,
         ILogger<GossipEngine> logger,
         Random? random = null)
     {
@@ -64,6 +66,7 @@ public sealed partial class GossipEngine : IDisposable
         _telemetry = telemetry;
         _counters = counters;
         _admission = admission;
+        _keyring = keyring;
         _logger = logger;
         _random = random ?? Random.Shared;
 
@@ -202,9 +205,11 @@ public sealed partial class GossipEngine : IDisposable
                 var now = _time.GetUtcNow();
                 var uuid = Guid.NewGuid().ToString();
                 var traceparent = span is null ? null : Traceparent(span);
-                SetWorldLocked(Id, new WorldEntry(version, _book, uuid, now, now, traceparent, null), ChangeSource.Own(span?.TraceId.ToHexString()));
+                // Only the origin signs its picks; relays and repair pass this signature on as it is.
+                var signature = _keyring.Sign(uuid, Id, version, _book, now);
+                SetWorldLocked(Id, new WorldEntry(version, _book, uuid, now, now, traceparent, null, signature), ChangeSource.Own(span?.TraceId.ToHexString()));
                 _seen.Add(uuid, now);
-                message = new GossipMessage(uuid, Id, _options.Ttl, new GossipPayload(version, _book, traceparent, now, 1));
+                message = new GossipMessage(uuid, Id, _options.Ttl, new GossipPayload(version, _book, traceparent, now, 1, null, signature));
                 hash = _world.Hash;
             }
 
@@ -441,7 +446,7 @@ public sealed partial class GossipEngine : IDisposable
             return false;
         }
 
-        SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra), source);
+        SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra, payload.Signature), source);
 
         // News from an origin is proof it lives: a dropped peer is learned again once it says something new.
         _membership.LearnFromNews(origin, payload.Version);

@@ -32,7 +32,10 @@ public sealed record GossipHeaders(IReadOnlySet<string>? Covered, ulong? WorldHa
     public static GossipHeaders None { get; } = new(null, null);
 }
 
-/// <summary>What a node holds for one origin: the highest version it knows, and how it came by it.</summary>
+/// <summary>
+/// What a node holds for one origin: the highest version it knows, and how it came by it. <see cref="Signature"/>
+/// is the origin's <c>payload.sig</c> as received, so a repair copy carries the origin's own signature.
+/// </summary>
 public sealed record WorldEntry(
     long Version,
     string Book,
@@ -40,7 +43,8 @@ public sealed record WorldEntry(
     DateTimeOffset? PickedAt,
     DateTimeOffset ReceivedAt,
     string? Traceparent,
-    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra);
+    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra,
+    string? Signature = null);
 
 /// <summary>A change of the world view, as <c>GET /history/</c> lists it (docs/PROTOCOL.md, section 7).</summary>
 public sealed record HistoryEvent(

@@ -14,6 +14,15 @@ public enum RefusalReason
 
     /// <summary>News of an origin the world view has no room for (<see cref="GossipOptions.MaxPeers"/> others held).</summary>
     OriginLimit,
+
+    /// <summary>No <c>payload.sig</c>, and this node has a keyring.</summary>
+    Unsigned,
+
+    /// <summary>Signed with a key not in this node's ring (never in it, or removed by a rotation).</summary>
+    UnknownKey,
+
+    /// <summary>A signature that does not match the origin fields: changed on the way, forged, or not of the documented form.</summary>
+    BadSignature,
 }
 
 public static class RefusalReasons
@@ -27,6 +36,10 @@ public static class RefusalReasons
         RefusalReason.ClockSkew => "clock_skew",
         RefusalReason.PayloadTooLarge => "payload_too_large",
         RefusalReason.OriginLimit => "origin_limit",
+        RefusalReason.Unsigned => "unsigned",
+        RefusalReason.UnknownKey => "unknown_key",
+        RefusalReason.BadSignature => "bad_signature",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
+
 }

@@ -11,11 +11,13 @@ namespace GossipAspire.Tests.Node;
 
 /// <summary>
 /// Engines wired together in memory, through the real wire format (every body is written and read by
-/// <see cref="Wire"/>), on one <see cref="FakeTimeProvider"/>. Nodes can be taken down and requests dropped.
+/// <see cref="Wire"/>), on one <see cref="FakeTimeProvider"/>. Nodes can be taken down and requests dropped. A
+/// node given keys (<see cref="GossipOptions.Keys"/>) signs its picks.
 /// </summary>
 public sealed class InMemoryNetwork : IDisposable
 {
     private readonly Dictionary<string, GossipEngine> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Keyring Keyring, Admission Admission)> _doors = new(StringComparer.Ordinal);
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     /// <summary>The meter factory of this network's engines: a listener can tell their instruments from other tests' by it.</summary>
@@ -44,6 +46,8 @@ public sealed class InMemoryNetwork : IDisposable
         configure?.Invoke(options);
         var telemetry = new GossipTelemetry(_services.GetRequiredService<IMeterFactory>());
         var counters = new GossipCounters(telemetry);
+        var keyring = new Keyring(options.Keys);
+        var admission = new Admission(Options.Create(options), counters, keyring, NullLogger<Admission>.Instance);
         var engine = new GossipEngine(
             Options.Create(options),
             new NodeIdentity(id, options.Port!.Value),
@@ -52,14 +56,22 @@ public sealed class InMemoryNetwork : IDisposable
             Time,
             telemetry,
             counters,
-            new Admission(Options.Create(options), counters, NullLogger<Admission>.Instance),
+            admission,
+            keyring,
             NullLogger<GossipEngine>.Instance,
             new Random(seed + _nodes.Count));
         _disposables.Add(engine);
         _disposables.Add(telemetry);
         _nodes[id] = engine;
+        _doors[id] = (keyring, admission);
         return engine;
     }
+
+    /// <summary>A node's door, for tests of what it lets in.</summary>
+    public Admission AdmissionOf(string id) => _doors[id].Admission;
+
+    /// <summary>A node's keyring, for tests that sign as it would.</summary>
+    public Keyring KeyringOf(string id) => _doors[id].Keyring;
 
     /// <summary>Makes everyone know everyone, as a settled network does.</summary>
     public void Mesh()
@@ -113,8 +125,10 @@ public sealed class InMemoryNetwork : IDisposable
 
     private sealed class Transport(InMemoryNetwork network, string self) : IGossipTransport
     {
-        public Task<IReadOnlyList<string>> JoinAsync(string seed, string caller, CancellationToken cancellationToken) =>
-            Task.FromResult(Reach(seed).Introduce(caller));
+        public Task<IReadOnlyList<string>> JoinAsync(string seed, string caller, CancellationToken cancellationToken)
+        {
+            return Task.FromResult(Reach(seed).Introduce(caller));
+        }
 
         public Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken)
         {
