@@ -76,4 +76,5 @@ public sealed record GossipStats(
     long MessagesReceived,
     long MessagesDuplicate,
     long MessagesDropped,
-    long MessagesRefused);
+    long MessagesRefused,
+    long RequestsRefused);

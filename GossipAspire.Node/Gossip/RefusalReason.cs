@@ -25,6 +25,31 @@ public enum RefusalReason
     BadSignature,
 }
 
+/// <summary>
+/// Why <see cref="Admission"/> refused a <c>/digest/</c> or <c>/peers/{id}</c> request with <c>401</c>: the
+/// <c>reason</c> of the problem details and of <c>gossip.requests.refused</c>.
+/// </summary>
+public enum RequestRefusalReason
+{
+    /// <summary>No <c>X-Gossip-Mac</c> header.</summary>
+    Missing,
+
+    /// <summary>A header not of the form <c>key id:unix seconds:base64 HMAC</c>.</summary>
+    Malformed,
+
+    /// <summary>Made with a key not in this node's ring.</summary>
+    UnknownKey,
+
+    /// <summary>The MAC does not match the method, path, timestamp and body.</summary>
+    BadSignature,
+
+    /// <summary>A valid MAC whose timestamp is further from this node's clock than <see cref="GossipOptions.MaxClockSkew"/>.</summary>
+    Stale,
+
+    /// <summary>A valid MAC this node has already accepted once.</summary>
+    Replayed,
+}
+
 public static class RefusalReasons
 {
     public static readonly RefusalReason[] All = Enum.GetValues<RefusalReason>();
@@ -42,4 +67,16 @@ public static class RefusalReasons
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
+    public static readonly RequestRefusalReason[] AllRequest = Enum.GetValues<RequestRefusalReason>();
+
+    public static string Tag(this RequestRefusalReason reason) => reason switch
+    {
+        RequestRefusalReason.Missing => "missing",
+        RequestRefusalReason.Malformed => "malformed",
+        RequestRefusalReason.UnknownKey => "unknown_key",
+        RequestRefusalReason.BadSignature => "bad_signature",
+        RequestRefusalReason.Stale => "stale",
+        RequestRefusalReason.Replayed => "replayed",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
 }

@@ -12,7 +12,8 @@ namespace GossipAspire.Tests.Node;
 /// <summary>
 /// Engines wired together in memory, through the real wire format (every body is written and read by
 /// <see cref="Wire"/>), on one <see cref="FakeTimeProvider"/>. Nodes can be taken down and requests dropped. A
-/// node given keys (<see cref="GossipOptions.Keys"/>) signs its picks.
+/// node given keys (<see cref="GossipOptions.Keys"/>) signs its picks, and its joins and digests carry the MAC
+/// the HTTP transport would send, checked by the receiver's <see cref="Admission"/> as its request filter would.
 /// </summary>
 public sealed class InMemoryNetwork : IDisposable
 {
@@ -127,7 +128,9 @@ public sealed class InMemoryNetwork : IDisposable
     {
         public Task<IReadOnlyList<string>> JoinAsync(string seed, string caller, CancellationToken cancellationToken)
         {
-            return Task.FromResult(Reach(seed).Introduce(caller));
+            var target = Reach(seed);
+            Authenticate(seed, "GET", $"/peers/{caller}", []);
+            return Task.FromResult(target.Introduce(caller));
         }
 
         public Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken)
@@ -154,12 +157,29 @@ public sealed class InMemoryNetwork : IDisposable
         public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken)
         {
             var target = Reach(peer);
+            Authenticate(peer, "POST", "/digest/", digest);
             if (!Wire.TryReadDigest(digest, out var parsed, out var error))
             {
                 throw new InvalidOperationException($"the engine wrote a digest its own reader refuses: {error}");
             }
 
             return Task.FromResult(Wire.WriteDigestReply(target.AnswerDigest(parsed!)));
+        }
+
+        /// <summary>What the HTTP transport and the receiver's request filter do: a MAC made here, checked there.</summary>
+        private void Authenticate(string peer, string method, string path, byte[] body)
+        {
+            var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+            var now = network.Time.GetUtcNow();
+            if (network._doors[self].Keyring.MacRequest(method, path, now.ToUnixTimeSeconds(), body) is { } mac)
+            {
+                headers[Wire.MacHeader] = mac;
+            }
+
+            if (network._doors[peer].Admission.Authenticate(method, path, headers, body, now) is { } refusal)
+            {
+                throw new HttpRequestException($"{refusal.Status}: {refusal.Detail}", null, System.Net.HttpStatusCode.Unauthorized);
+            }
         }
 
         /// <summary>Any number in the body beyond what the protocol allows (every number a node sends is within 2^53 - 1).</summary>

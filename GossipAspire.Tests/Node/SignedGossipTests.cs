@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using GossipAspire.Node;
 using GossipAspire.Node.Gossip;
+using Microsoft.AspNetCore.Http;
 
 namespace GossipAspire.Tests.Node;
 
 /// <summary>
 /// Authenticated gossip on engines wired in memory under fake time (issue 9, section 2): who signs, what a keyed
-/// node refuses, what relays and repair may change, and key rotation.
+/// node refuses, what relays and repair may change, key rotation, and the MACs of joins and digests.
 /// </summary>
 public sealed class SignedGossipTests : IDisposable
 {
@@ -150,7 +151,7 @@ public sealed class SignedGossipTests : IDisposable
     public async Task Repair_CarriesTheOriginsSignatureAsReceived_NeverOneMadeByTheRelay()
     {
         var origin = _network.Add("5001", Keys(OldKey));
-        _network.Add("5002", Keys(NewKey, OldKey)); // would sign with NewKey, if it signed
+        var holder = _network.Add("5002", Keys(NewKey, OldKey)); // would sign with NewKey, if it signed
         var late = _network.Add("5003", Keys(OldKey, NewKey));
         origin.Introduce("5002");
         origin.Pick();
@@ -164,6 +165,7 @@ public sealed class SignedGossipTests : IDisposable
         Assert.Equal(origin.World["5001"].Signature, late.World["5001"].Signature);
         Assert.True(late.History(0).Events.Single(e => e.Origin == "5001").Repair);
         Assert.Equal(0, late.Stats.MessagesRefused);
+        Assert.Equal(0, holder.Stats.RequestsRefused);
     }
 
     [Fact]
@@ -232,5 +234,128 @@ public sealed class SignedGossipTests : IDisposable
         Assert.Equal(1, a.RefusedByReason["unknown_key"]);
         Assert.Equal(2, wrong.RefusedByReason["unknown_key"]);
         Assert.Equal(a.World["5002"].Version, b.Current.Version);
+    }
+
+    [Fact]
+    public async Task Join_WithAKeyTheSeedDoesNotHold_IsRefused_AndTheSeedLearnsNothing()
+    {
+        var seed = _network.Add("5001", Keys(OldKey));
+        var wrong = _network.Add("5003", Keys(WrongKey));
+        using var stop = new CancellationTokenSource();
+
+        var join = wrong.JoinAsync("5001", stop.Token);
+        await _network.SettleAsync(TimeSpan.FromSeconds(3));
+
+        Assert.False(join.IsCompleted); // it keeps trying, as it would with a seed that is not up
+        Assert.Empty(seed.Peers);
+        Assert.Empty(wrong.Peers);
+        Assert.True(seed.Stats.RequestsRefused >= 2);
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => join.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Digest_FromAPeerWithAnotherKey_Is401_CountsAsAFailure_AndNothingIsAbsorbed()
+    {
+        var a = _network.Add("5001", Keys(OldKey));
+        var wrong = _network.Add("5003", Keys(WrongKey));
+        a.Pick();
+        wrong.Introduce("5001");
+
+        await wrong.RunAntiEntropyAsync(CancellationToken.None);
+
+        Assert.Equal(1, wrong.Stats.RequestsFailed);
+        Assert.False(wrong.World.ContainsKey("5001"));
+        Assert.DoesNotContain("5003", a.Peers); // the digest's caller is not learned
+    }
+
+    // The request MAC at the door itself, with the clock in the test's hands.
+
+    private HeaderDictionary MacHeaders(string key, string method, string path, byte[] body, DateTimeOffset at)
+    {
+        var headers = new HeaderDictionary();
+        headers[Wire.MacHeader] = new Keyring([key]).MacRequest(method, path, at.ToUnixTimeSeconds(), body);
+        return headers;
+    }
+
+    [Fact]
+    public void Authenticate_AValidMac_IsAcceptedOnce_AndTheSameRequestAgainIsRefusedAsReplayed()
+    {
+        _network.Add("5001", Keys(OldKey));
+        var door = _network.AdmissionOf("5001");
+        var body = "{\"client_id\":\"5002\",\"versions\":{}}"u8.ToArray();
+        var headers = MacHeaders(OldKey, "POST", "/digest/", body, Now);
+
+        Assert.Null(door.Authenticate("POST", "/digest/", headers, body, Now));
+        _network.Time.Advance(TimeSpan.FromSeconds(30));
+        var again = door.Authenticate("POST", "/digest/", headers, body, Now);
+
+        Assert.Equal((401, "replayed"), (again!.Status, again.Reason));
+    }
+
+    [Theory]
+    [InlineData(-301)]
+    [InlineData(301)]
+    public void Authenticate_ATimestampBeyondTheClockSkew_IsRefusedAsStale(int seconds)
+    {
+        _network.Add("5001", o => { o.Keys = [OldKey]; o.MaxClockSkew = TimeSpan.FromMinutes(5); });
+        var door = _network.AdmissionOf("5001");
+        var headers = MacHeaders(OldKey, "GET", "/peers/5002", [], Now.AddSeconds(seconds));
+
+        var refusal = door.Authenticate("GET", "/peers/5002", headers, [], Now);
+
+        Assert.Equal((401, "stale"), (refusal!.Status, refusal.Reason));
+        Assert.Contains($"{seconds} s from this node's clock", refusal.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Authenticate_ACapturedRequestReplayedAfterTheWindow_IsRefusedAsStale()
+    {
+        _network.Add("5001", o => { o.Keys = [OldKey]; o.MaxClockSkew = TimeSpan.FromMinutes(5); });
+        var door = _network.AdmissionOf("5001");
+        var headers = MacHeaders(OldKey, "GET", "/peers/5002", [], Now);
+        Assert.Null(door.Authenticate("GET", "/peers/5002", headers, [], Now));
+
+        _network.Time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        Assert.Equal("stale", door.Authenticate("GET", "/peers/5002", headers, [], Now)!.Reason);
+    }
+
+    [Fact]
+    public void Authenticate_WithinTheSkew_EitherWay_IsAccepted()
+    {
+        _network.Add("5001", o => { o.Keys = [OldKey]; o.MaxClockSkew = TimeSpan.FromMinutes(5); });
+        var door = _network.AdmissionOf("5001");
+
+        Assert.Null(door.Authenticate("GET", "/peers/5002", MacHeaders(OldKey, "GET", "/peers/5002", [], Now.AddSeconds(300)), [], Now));
+        Assert.Null(door.Authenticate("GET", "/peers/5002", MacHeaders(OldKey, "GET", "/peers/5002", [], Now.AddSeconds(-300)), [], Now));
+    }
+
+    [Fact]
+    public void Authenticate_NamesEachReason_AndCountsIt()
+    {
+        var node = _network.Add("5001", Keys(OldKey));
+        var door = _network.AdmissionOf("5001");
+        var body = "{}"u8.ToArray();
+        var good = MacHeaders(OldKey, "POST", "/digest/", body, Now);
+        string? Reason(IHeaderDictionary headers, string path = "/digest/", byte[]? with = null) =>
+            door.Authenticate("POST", path, headers, with ?? body, Now)?.Reason;
+
+        Assert.Equal("missing", Reason(new HeaderDictionary()));
+        Assert.Equal("malformed", Reason(new HeaderDictionary { [Wire.MacHeader] = "just-one-part" }));
+        Assert.Equal("malformed", Reason(new HeaderDictionary { [Wire.MacHeader] = new Microsoft.Extensions.Primitives.StringValues(new[] { "a:1:b", "c:2:d" }) }));
+        Assert.Equal("unknown_key", Reason(MacHeaders(WrongKey, "POST", "/digest/", body, Now)));
+        Assert.Equal("bad_signature", Reason(good, with: "{ }"u8.ToArray()));
+        Assert.Equal("bad_signature", Reason(good, path: "/peers/5002"));
+        Assert.Null(Reason(good));
+        Assert.Equal(6, node.Stats.RequestsRefused);
+    }
+
+    [Fact]
+    public void Authenticate_WithoutAKeyring_LetsEverythingThrough()
+    {
+        _network.Add("5001");
+
+        Assert.Null(_network.AdmissionOf("5001").Authenticate("POST", "/digest/", new HeaderDictionary(), [], Now));
     }
 }
