@@ -86,11 +86,11 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
         Log.RequestRefused(logger, method, path, refused.Tag());
         var detail = refused switch
         {
-            RequestRefusalReason.Missing => $"The request has no {Wire.MacHeader} header; this node has a keyring (Gossip:Keys), so {path} needs one.",
+            RequestRefusalReason.Missing => $"The request has no {Wire.MacHeader} header; the receiving node has a keyring (Gossip:Keys), so {path} needs one.",
             RequestRefusalReason.Malformed => $"The {Wire.MacHeader} header is not one value of the form <key id>:<unix seconds>:<base64 HMAC-SHA256>.",
-            RequestRefusalReason.UnknownKey => $"The {Wire.MacHeader} header was made with a key that is not in this node's keyring.",
+            RequestRefusalReason.UnknownKey => $"The {Wire.MacHeader} header was made with a key that is not in the receiving node's keyring.",
             RequestRefusalReason.BadSignature => $"The {Wire.MacHeader} header does not match this request (method, path, timestamp and body).",
-            RequestRefusalReason.Stale => $"The {Wire.MacHeader} timestamp is {skew} s from this node's clock; at most {_maxSkewSeconds} s (Gossip:MaxClockSkew) are accepted.",
+            RequestRefusalReason.Stale => $"The {Wire.MacHeader} timestamp is {skew} s from the receiving node's clock; at most {_maxSkewSeconds} s (Gossip:MaxClockSkew) are accepted.",
             _ => $"This {Wire.MacHeader} was accepted once already; a request cannot be sent again.",
         };
         return new Refusal(StatusCodes.Status401Unauthorized, UnauthenticatedTitle, detail, refused.Tag());

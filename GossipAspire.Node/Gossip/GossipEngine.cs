@@ -156,6 +156,7 @@ public sealed partial class GossipEngine : IDisposable
     public async Task JoinAsync(string seed, CancellationToken cancellationToken)
     {
         var wait = TimeSpan.FromMilliseconds(100);
+        var refusedOnce = false;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -172,7 +173,13 @@ public sealed partial class GossipEngine : IDisposable
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                if (attempt == 1)
+                if (exception is HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized } && !refusedOnce)
+                {
+                    // Not a seed still starting: a configuration to fix. Said once, whatever came before it.
+                    refusedOnce = true;
+                    Log.SeedRefusedMac(_logger, seed, exception.Message);
+                }
+                else if (attempt == 1)
                 {
                     Log.SeedNotReady(_logger, seed, exception.Message);
                 }
@@ -517,6 +524,9 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(2, LogLevel.Information, "Seed {Seed} is not reachable yet ({Reason}); retrying with backoff")]
         public static partial void SeedNotReady(ILogger logger, string seed, string reason);
+
+        [LoggerMessage(12, LogLevel.Warning, "Seed {Seed} refuses this node's join ({Reason}); are Gossip:Keys the same on both? Retrying with backoff")]
+        public static partial void SeedRefusedMac(ILogger logger, string seed, string reason);
 
         [LoggerMessage(3, LogLevel.Information, "Picked \"{Book}\" (version {Version}); sending to {Targets} peers")]
         public static partial void Picked(ILogger logger, string book, long version, int targets);

@@ -15,7 +15,7 @@ public enum RefusalReason
     /// <summary>News of an origin the world view has no room for (<see cref="GossipOptions.MaxPeers"/> others held).</summary>
     OriginLimit,
 
-    /// <summary>No <c>payload.sig</c>, and this node has a keyring.</summary>
+    /// <summary>No <c>payload.sig</c>, and the receiving node has a keyring.</summary>
     Unsigned,
 
     /// <summary>Signed with a key not in this node's ring (never in it, or removed by a rotation).</summary>
@@ -43,7 +43,7 @@ public enum RequestRefusalReason
     /// <summary>The MAC does not match the method, path, timestamp and body.</summary>
     BadSignature,
 
-    /// <summary>A valid MAC whose timestamp is further from this node's clock than <see cref="GossipOptions.MaxClockSkew"/>.</summary>
+    /// <summary>A valid MAC whose timestamp is further from the receiving node's clock than <see cref="GossipOptions.MaxClockSkew"/>.</summary>
     Stale,
 
     /// <summary>A valid MAC this node has already accepted once.</summary>

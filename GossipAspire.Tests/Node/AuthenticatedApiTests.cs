@@ -57,11 +57,11 @@ public sealed class AuthenticatedApiTests : IDisposable
 
     private const string Digest = """{"client_id":"5009","versions":{"5001":1}}""";
 
-    private const string MissingDetail = "The request has no X-Gossip-Mac header; this node has a keyring (Gossip:Keys), so {0} needs one.";
+    private const string MissingDetail = "The request has no X-Gossip-Mac header; the receiving node has a keyring (Gossip:Keys), so {0} needs one.";
     private const string MalformedDetail = "The X-Gossip-Mac header is not one value of the form <key id>:<unix seconds>:<base64 HMAC-SHA256>.";
-    private const string UnknownKeyDetail = "The X-Gossip-Mac header was made with a key that is not in this node's keyring.";
+    private const string UnknownKeyDetail = "The X-Gossip-Mac header was made with a key that is not in the receiving node's keyring.";
     private const string BadSignatureDetail = "The X-Gossip-Mac header does not match this request (method, path, timestamp and body).";
-    private const string StaleDetail = @"The X-Gossip-Mac timestamp is {0} s from this node's clock; at most 300 s \(Gossip:MaxClockSkew\) are accepted\.";
+    private const string StaleDetail = @"The X-Gossip-Mac timestamp is {0} s from the receiving node's clock; at most 300 s \(Gossip:MaxClockSkew\) are accepted\.";
 
     public static TheoryData<string, string?, string, string, string> Refusals => new()
     {
@@ -127,7 +127,7 @@ public sealed class AuthenticatedApiTests : IDisposable
         using var stale = await SendAsync(HttpMethod.Post, "/digest/", Digest, Mac("POST", "/digest/", Digest, Now - 400));
 
         Assert.Equal(
-            "The request has no X-Gossip-Mac header; this node has a keyring (Gossip:Keys), so /digest/ needs one.",
+            "The request has no X-Gossip-Mac header; the receiving node has a keyring (Gossip:Keys), so /digest/ needs one.",
             JsonDocument.Parse(await missing.Content.ReadAsStringAsync(_timeout.Token)).RootElement.GetProperty("detail").GetString());
         Assert.StartsWith(
             "The X-Gossip-Mac timestamp is -40", // -400 give or take the second the request took

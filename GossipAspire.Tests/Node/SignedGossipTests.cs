@@ -305,7 +305,7 @@ public sealed class SignedGossipTests : IDisposable
         var refusal = door.Authenticate("GET", "/peers/5002", headers, [], Now);
 
         Assert.Equal((401, "stale"), (refusal!.Status, refusal.Reason));
-        Assert.Contains($"{seconds} s from this node's clock", refusal.Detail, StringComparison.Ordinal);
+        Assert.Contains($"{seconds} s from the receiving node's clock", refusal.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
