@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -35,8 +36,8 @@ public sealed class Keyring
     /// <summary>The first field of a request's MACed bytes.</summary>
     public const string RequestLabel = "gossip-request-v1";
 
-    private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
-    private readonly byte[]? _signingKey;
+    private readonly Dictionary<string, Key> _keys = new(StringComparer.Ordinal);
+    private readonly Key? _signingKey;
 
     /// <param name="secrets">The keys, the signing one first; validated by <see cref="GossipOptionsValidator"/>.</param>
     public Keyring(IEnumerable<string> secrets)
@@ -45,7 +46,7 @@ public sealed class Keyring
         foreach (var secret in secrets)
         {
             var id = KeyId(secret);
-            var key = Encoding.UTF8.GetBytes(secret);
+            var key = new Key(Encoding.UTF8.GetBytes(secret));
             if (_keys.TryAdd(id, key))
             {
                 ids.Add(id);
@@ -188,7 +189,7 @@ public sealed class Keyring
     /// <c>gossip-message-v1</c>, uuid, origin, version in decimal, book, picked_at as whole microseconds since the
     /// Unix epoch in decimal (floored), or empty when the message has none.
     /// </summary>
-    public static void MessageMac(ReadOnlySpan<byte> key, string uuid, string origin, long version, string book, DateTimeOffset? pickedAt, Span<byte> mac)
+    private static void MessageMac(Key key, string uuid, string origin, long version, string book, DateTimeOffset? pickedAt, Span<byte> mac)
     {
         Span<char> number = stackalloc char[20];
         Span<char> micros = stackalloc char[20];
@@ -210,7 +211,7 @@ public sealed class Keyring
         fields.Text(number[..numberLength]);
         fields.Text(book);
         fields.Text(micros[..microsLength]);
-        HMACSHA256.HashData(key, buffer, mac);
+        key.Mac(buffer, mac);
         Return(rented);
     }
 
@@ -218,7 +219,7 @@ public sealed class Keyring
     /// HMAC-SHA256 over a request, its fields as in <see cref="MessageMac"/>: <c>gossip-request-v1</c>, method,
     /// path, unix seconds in decimal, and the 32 raw bytes of the SHA-256 of the body.
     /// </summary>
-    public static void RequestMac(ReadOnlySpan<byte> key, string method, string path, long unixSeconds, ReadOnlySpan<byte> body, Span<byte> mac)
+    private static void RequestMac(Key key, string method, string path, long unixSeconds, ReadOnlySpan<byte> body, Span<byte> mac)
     {
         Span<char> stamp = stackalloc char[20];
         unixSeconds.TryFormat(stamp, out var stampLength, default, CultureInfo.InvariantCulture);
@@ -234,7 +235,7 @@ public sealed class Keyring
         fields.Text(path);
         fields.Text(stamp[..stampLength]);
         fields.Bytes(bodyHash);
-        HMACSHA256.HashData(key, buffer, mac);
+        key.Mac(buffer, mac);
         Return(rented);
     }
 
@@ -251,6 +252,27 @@ public sealed class Keyring
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// One key, with keyed HMAC states to reuse: a one-shot HMAC sets the key up anew each time, which costs more
+    /// than hashing a message. Each state is used by one thread at a time (taken from the pool, put back after).
+    /// </summary>
+    private sealed class Key(byte[] secret)
+    {
+        private readonly ConcurrentQueue<IncrementalHash> _states = new();
+
+        public void Mac(ReadOnlySpan<byte> data, Span<byte> mac)
+        {
+            if (!_states.TryDequeue(out var state))
+            {
+                state = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
+            }
+
+            state.AppendData(data);
+            state.GetHashAndReset(mac);
+            _states.Enqueue(state); // not on an exception: a state left half-fed is dropped
         }
     }
 
