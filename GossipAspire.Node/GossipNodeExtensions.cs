@@ -48,6 +48,17 @@ public static class GossipNodeExtensions
             throw new OptionsValidationException(GossipOptions.SectionName, typeof(GossipOptions), [$"Gossip:Seed '{options.Seed}' is this node itself."]);
         }
 
+        // By default a node that listens on loopback only talks to loopback only.
+        var urls = builder.Configuration["urls"];
+        var listensOnLoopbackOnly = options.Port is not null || string.IsNullOrEmpty(urls)
+            || HostPolicy.AreLoopbackUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var hosts = HostPolicy.For(options.AllowedHosts, listensOnLoopbackOnly);
+        if (seed is not null && !hosts.Allows(seed))
+        {
+            throw new OptionsValidationException(GossipOptions.SectionName, typeof(GossipOptions),
+                [$"Gossip:Seed '{options.Seed}' names a host outside Gossip:AllowedHosts ({hosts})."]);
+        }
+
         builder.Services.AddOptions<GossipOptions>().Bind(builder.Configuration.GetSection(GossipOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GossipOptions>, GossipOptionsValidator>();
         builder.Services.AddSingleton(identity);
@@ -56,6 +67,7 @@ public static class GossipNodeExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<GossipTelemetry>();
         builder.Services.AddSingleton<GossipCounters>();
+        builder.Services.AddSingleton(hosts);
         builder.Services.AddSingleton(new Keyring(options.Keys));
         builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<IGossipTransport, HttpGossipTransport>();
@@ -91,6 +103,8 @@ public static class GossipNodeExtensions
 
     public static WebApplication MapGossipNode(this WebApplication app)
     {
+        // A request that matches no endpoint (a path, a method) also gets problem details, not an empty 404/405.
+        app.UseStatusCodePages();
         app.MapGossipApi();
         app.MapToolsApi();
         return app;

@@ -61,6 +61,18 @@ public sealed class GossipOptions
     /// </summary>
     public int MaxPeers { get; set; } = 256;
 
+    /// <summary>
+    /// The hosts a peer id may name, comma-separated: <c>loopback</c>, <c>*</c>, IP addresses, CIDR ranges, host
+    /// names. Unset: <c>loopback</c> while the node listens on loopback only (its default), else <c>*</c>.
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
+    /// <summary>
+    /// World entries of origins not heard from for this long are dropped (never the node's own): an origin is heard
+    /// when a newer version of it arrives or it speaks to this node itself (a request from it, an answer from it).
+    /// </summary>
+    public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How many world-view changes <c>GET /history/</c> keeps.</summary>
     public int HistorySize { get; set; } = 10_000;
 
@@ -136,6 +148,7 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         Positive(options.MessageCacheAge, "MessageCacheAge", problems);
         Positive(options.JoinRetryMax, "JoinRetryMax", problems);
         Positive(options.MaxClockSkew, "MaxClockSkew", problems);
+        Positive(options.ForgetAfter, "ForgetAfter", problems);
         if (options.MaxClockSkew > TimeSpan.FromDays(1))
         {
             problems.Add($"Gossip:MaxClockSkew must be at most 1.00:00:00 (got {options.MaxClockSkew}).");
@@ -166,6 +179,11 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         {
             problems.Add($"Gossip:MaxPayloadBytes must be at most Gossip:MaxBodyBytes ({options.MaxBodyBytes}) (got {options.MaxPayloadBytes}).");
         }
+        if (options.AllowedHosts is { } hosts && !HostPolicy.TryParse(hosts, out _, out var hostsError))
+        {
+            problems.Add(hostsError);
+        }
+
         ValidateKeys(options.Keys, problems);
         if (string.IsNullOrWhiteSpace(options.BooksFile))
         {

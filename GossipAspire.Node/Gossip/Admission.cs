@@ -15,9 +15,10 @@ namespace GossipAspire.Node.Gossip;
 /// <remarks>
 /// Message rules (docs/PROTOCOL.md, section 9): a version is at most 2^53 - 1, and its generation (its origin's
 /// start second) at most <see cref="GossipOptions.MaxClockSkew"/> ahead of this node's clock; unknown payload keys
-/// fit in <see cref="GossipOptions.MaxPayloadBytes"/>; a new origin needs room in the world view; with a
-/// <see cref="Keyring"/>, <c>payload.sig</c> is a valid signature of the origin fields by a key of the ring
-/// (section 10). A refused message is
+/// fit in <see cref="GossipOptions.MaxPayloadBytes"/>; a new origin needs room in the world view; the origin's
+/// host is allowed (<see cref="GossipOptions.AllowedHosts"/>); with a <see cref="Keyring"/>, <c>payload.sig</c> is
+/// a valid signature of the origin fields by a key of the ring (section 10). A request whose sender's host is not
+/// allowed is refused whole with 403. A refused message is
 /// counted (<c>gossip.messages.refused</c>, by reason) and otherwise ignored: not deduplicated, not stored, not
 /// forwarded; the rest of its envelope is still taken, and the sender still gets <c>{"status":"OK"}</c>, because a
 /// gem node relays whatever it holds and drops a peer that answers anything else.
@@ -25,8 +26,10 @@ namespace GossipAspire.Node.Gossip;
 /// <c>X-Gossip-Mac</c> whose timestamp is within <see cref="GossipOptions.MaxClockSkew"/> of this node's clock and
 /// has not been accepted before, or get <c>401</c> (<see cref="Authenticate"/>, called by one request filter).
 /// </remarks>
-public sealed partial class Admission(IOptions<GossipOptions> options, GossipCounters counters, Keyring keyring, ILogger<Admission> logger)
+public sealed partial class Admission(IOptions<GossipOptions> options, HostPolicy hosts, GossipCounters counters, Keyring keyring, ILogger<Admission> logger)
 {
+    public const string HostNotAllowedTitle = "Host not allowed";
+
     private readonly long _maxSkewSeconds = (long)Math.Ceiling(options.Value.MaxClockSkew.TotalSeconds);
     private readonly ReplayGuard _replays = new(options.Value.MessageCacheSize);
     private readonly int _maxPayloadBytes = options.Value.MaxPayloadBytes;
@@ -96,6 +99,9 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
         return new Refusal(StatusCodes.Status401Unauthorized, UnauthenticatedTitle, detail, refused.Tag());
     }
 
+    /// <summary>The hosts peers may be on: membership consults the same policy, so the two never disagree.</summary>
+    public HostPolicy Hosts => hosts;
+
     /// <summary><c>POST /gossip/</c>: the body read as an envelope, with what its headers say.</summary>
     public Admitted<InboundEnvelope> Envelope(ReadOnlySpan<byte> body, IHeaderDictionary headers)
     {
@@ -104,10 +110,15 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return new Refusal(StatusCodes.Status400BadRequest, BadEnvelopeTitle, error!);
         }
 
+        if (NotAllowed(envelope!.ClientId, "client_id") is { } refusal)
+        {
+            return refusal;
+        }
+
         var gossipHeaders = new GossipHeaders(
             Wire.ParseCovered(headers[Wire.CoveredHeader]),
             ulong.TryParse(headers[Wire.WorldHashHeader], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash) ? hash : null);
-        return new InboundEnvelope(envelope!, gossipHeaders);
+        return new InboundEnvelope(envelope, gossipHeaders);
     }
 
     /// <summary><c>POST /digest/</c>: the body read as a digest. (The headers are where a request's MAC will be.)</summary>
@@ -118,7 +129,15 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return new Refusal(StatusCodes.Status400BadRequest, BadDigestTitle, error!);
         }
 
-        return digest!;
+        if (NotAllowed(digest!.ClientId, "client_id") is { } refusal)
+        {
+            return refusal;
+        }
+
+        // Origins this node may not hold are not its business: left out, as if the caller had not named them.
+        return digest.Versions.Keys.All(hosts.Allows)
+            ? digest
+            : digest with { Versions = digest.Versions.Where(v => hosts.Allows(v.Key)).ToDictionary(StringComparer.Ordinal) };
     }
 
     /// <summary><c>GET /peers/{client_id}</c>: the caller's id, normalized.</summary>
@@ -129,7 +148,7 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
             return new Refusal(StatusCodes.Status400BadRequest, BadNodeIdTitle, $"'{clientId}' is not a node id (a port or host:port).");
         }
 
-        return caller;
+        return NotAllowed(caller, "client_id") is { } refusal ? refusal : caller;
     }
 
     /// <summary>
@@ -167,8 +186,18 @@ public sealed partial class Admission(IOptions<GossipOptions> options, GossipCou
         return false;
     }
 
+    private Refusal? NotAllowed(string id, string what) =>
+        hosts.Allows(id)
+            ? null
+            : new Refusal(StatusCodes.Status403Forbidden, HostNotAllowedTitle, $"{what} '{id}' names a host outside this node's Gossip:AllowedHosts ({hosts}).");
+
     private RefusalReason? Check(GossipMessage message, DateTimeOffset now)
     {
+        if (!hosts.Allows(message.ClientId))
+        {
+            return RefusalReason.HostNotAllowed;
+        }
+
         var version = message.Payload.Version;
         if (version > VersionClock.MaxVersion)
         {

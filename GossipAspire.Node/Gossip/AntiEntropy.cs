@@ -11,6 +11,9 @@ public sealed class AntiEntropy(TimeSpan interval, DateTimeOffset startedAt)
     /// <summary>However in sync pushes say this node is, a round runs at least every this many intervals.</summary>
     public const int MaxSkippedRounds = 10;
 
+    /// <summary>How many bounded answers one exchange follows (each says whether there is more) before it waits for the next round.</summary>
+    public const int MaxAnswersPerExchange = 32;
+
     private readonly Lock _lock = new();
     private DateTimeOffset _lastInSync = DateTimeOffset.MinValue;
     private DateTimeOffset _lastExchange = startedAt;
@@ -47,12 +50,16 @@ public sealed class AntiEntropy(TimeSpan interval, DateTimeOffset startedAt)
     /// <summary>
     /// The answer to a digest: a message for every origin where we hold a newer version or the caller holds none,
     /// and in <c>wants</c> the origins where the caller is newer, our own id included when it holds a newer version
-    /// of us than we do (we restarted within a second: its copy makes us move past it). Call under the engine's lock.
+    /// of us than we do (we restarted within a second: its copy makes us move past it). The messages are bounded:
+    /// once they would pass <paramref name="maxBytes"/> written, the rest is left for the caller's next request, and
+    /// the answer says so (<see cref="DigestReply.More"/>). Call under the engine's lock.
     /// </summary>
-    public static DigestReply Answer(WorldView world, string self, VersionClock clock, DigestRequest digest)
+    public static DigestReply Answer(WorldView world, string self, VersionClock clock, DigestRequest digest, int maxBytes)
     {
         var messages = new List<GossipMessage>();
         var wants = new List<string>();
+        var more = false;
+        long bytes = 64; // the answer's own keys
         foreach (var (origin, entry) in world.Entries)
         {
             if (origin == self && !clock.Announced)
@@ -62,7 +69,16 @@ public sealed class AntiEntropy(TimeSpan interval, DateTimeOffset startedAt)
 
             if (!digest.Versions.TryGetValue(origin, out var theirs) || theirs < entry.Version)
             {
-                messages.Add(RepairMessage(origin, entry));
+                var message = RepairMessage(origin, entry);
+                var size = Wire.WriteMessage(message).Length + 1;
+                if (messages.Count > 0 && bytes + size > maxBytes)
+                {
+                    more = true;
+                    continue;
+                }
+
+                bytes += size;
+                messages.Add(message);
             }
         }
 
@@ -78,7 +94,7 @@ public sealed class AntiEntropy(TimeSpan interval, DateTimeOffset startedAt)
             }
         }
 
-        return new DigestReply(messages, wants);
+        return new DigestReply(messages, wants, more);
     }
 
     /// <summary>The entries a peer wants from us, as repair messages. Call under the engine's lock.</summary>

@@ -21,9 +21,9 @@ public sealed class ChangeLog(int capacity)
         while (_changes.Count > capacity)
         {
             var evicted = _changes.Dequeue();
-            if (_byUuid.TryGetValue(evicted.Entry.Uuid, out var held) && held == evicted)
+            if (_byUuid.TryGetValue(evicted.Uuid, out var held) && held == evicted)
             {
-                _byUuid.Remove(evicted.Entry.Uuid);
+                _byUuid.Remove(evicted.Uuid);
             }
         }
     }
@@ -51,17 +51,26 @@ public sealed class ChangeLog(int capacity)
         return new ChangeLogPage(events, events.Count > 0 ? events[^1].Seq : Math.Min(after, _seq), oldest, evicted);
     }
 
+    /// <summary>
+    /// One change. It keeps what the history shows, not the entry itself: an entry's unknown payload keys (up to
+    /// MaxPayloadBytes each) would otherwise be held once more for every one of the log's changes.
+    /// </summary>
     private sealed class Change(long seq, string origin, WorldEntry entry, ChangeSource source)
     {
+        private readonly long _version = entry.Version;
+        private readonly string _book = entry.Book;
+        private readonly DateTimeOffset? _pickedAt = entry.PickedAt;
+        private readonly DateTimeOffset _receivedAt = entry.ReceivedAt;
+
         public long Seq { get; } = seq;
 
-        public WorldEntry Entry { get; } = entry;
+        public string Uuid { get; } = entry.Uuid;
 
         public long Duplicates { get; set; }
 
         public HistoryEvent ToEvent() => new(
-            Seq, origin, Entry.Version, Entry.Book, Entry.PickedAt, Entry.ReceivedAt,
-            Entry.Uuid, source.From, source.Hop, source.TraceId, Duplicates, source.Repair);
+            Seq, origin, _version, _book, _pickedAt, _receivedAt,
+            Uuid, source.From, source.Hop, source.TraceId, Duplicates, source.Repair);
     }
 }
 

@@ -72,8 +72,8 @@ public sealed partial class GossipEngine : IDisposable
 
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
-        _membership = new Membership(Id, _options, logger);
-        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld);
+        _membership = new Membership(Id, _options, admission.Hosts, logger);
+        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, Heard);
         _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
         _log = new ChangeLog(_options.HistorySize);
         _seen = new MessageCache(_options.MessageCacheSize, _options.MessageCacheAge);
@@ -243,6 +243,7 @@ public sealed partial class GossipEngine : IDisposable
     public void Receive(GossipEnvelope envelope, GossipHeaders headers)
     {
         _membership.Learn(envelope.ClientId);
+        Heard(envelope.ClientId);
         var push = new PushBatch(Id, envelope.ClientId, headers.Covered, _membership);
         foreach (var message in envelope.Messages)
         {
@@ -266,6 +267,7 @@ public sealed partial class GossipEngine : IDisposable
     public IReadOnlyList<string> Introduce(string caller)
     {
         _membership.Learn(caller);
+        Heard(caller);
         return [.. Peers.Where(p => p != caller)];
     }
 
@@ -273,9 +275,10 @@ public sealed partial class GossipEngine : IDisposable
     public DigestReply AnswerDigest(DigestRequest digest)
     {
         _membership.Learn(digest.ClientId);
+        Heard(digest.ClientId);
         lock (_lock)
         {
-            return AntiEntropy.Answer(_world, Id, _clock, digest);
+            return AntiEntropy.Answer(_world, Id, _clock, digest, _options.MaxBodyBytes);
         }
     }
 
@@ -291,12 +294,43 @@ public sealed partial class GossipEngine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops the world entries of origins silent for <see cref="GossipOptions.ForgetAfter"/> (never this node's own)
+    /// and the memory of peers dropped that long ago. The worker calls it periodically.
+    /// </summary>
+    public IReadOnlyList<string> ForgetSilent()
+    {
+        var now = _time.GetUtcNow();
+        List<string> forgotten;
+        lock (_lock)
+        {
+            forgotten = _world.Forget(now, _options.ForgetAfter, Id);
+        }
+
+        _membership.ForgetDropped(now - _options.ForgetAfter);
+        foreach (var origin in forgotten)
+        {
+            Log.Forgot(_logger, origin, _options.ForgetAfter);
+        }
+
+        return forgotten;
+    }
+
     /// <summary>Completes when every request this engine started has finished (tests and shutdown).</summary>
     public Task WhenIdleAsync(CancellationToken cancellationToken) => _outbox.WhenIdleAsync(cancellationToken);
 
     public void Dispose() => _outbox.Dispose();
 
+    /// <summary>One anti-entropy exchange with a peer: digests until its answer leaves nothing out (bounded).</summary>
     private async Task ExchangeWithAsync(string peer, CancellationToken cancellationToken)
+    {
+        for (var answers = 0; answers < AntiEntropy.MaxAnswersPerExchange && await ExchangeOnceAsync(peer, cancellationToken); answers++)
+        {
+        }
+    }
+
+    /// <summary>One digest and its answer; true when the answer was bounded, left something out, and brought something new.</summary>
+    private async Task<bool> ExchangeOnceAsync(string peer, CancellationToken cancellationToken)
     {
         Dictionary<string, long> versions;
         lock (_lock)
@@ -308,20 +342,23 @@ public sealed partial class GossipEngine : IDisposable
         var answer = await _outbox.ExchangeDigestAsync(peer, Wire.WriteDigest(Id, versions), cancellationToken);
         if (answer is null)
         {
-            return;
+            return false;
         }
 
         if (!Wire.TryReadDigestReply(answer, out var reply, out var error))
         {
             Log.BadDigestReply(_logger, peer, error!);
-            return;
+            return false;
         }
 
         _membership.Learn(peer);
+        var before = WorldHash;
         foreach (var message in reply!.Messages)
         {
             Absorb(message, peer, push: null);
         }
+
+        var progressed = WorldHash != before;
 
         List<GossipMessage> missing;
         lock (_lock)
@@ -339,6 +376,9 @@ public sealed partial class GossipEngine : IDisposable
         {
             await _outbox.SendAsync(peer, body, messages, headers, cancellationToken);
         }
+
+        // Ask again only while it helps: an answer whose messages this node could not take would come back the same.
+        return reply.More && progressed;
     }
 
     /// <summary>
@@ -485,6 +525,15 @@ public sealed partial class GossipEngine : IDisposable
         _log.Append(origin, entry, source);
     }
 
+    /// <summary>The origin spoke to us itself, or answered us: it lives.</summary>
+    private void Heard(string origin)
+    {
+        lock (_lock)
+        {
+            _world.Heard(origin, _time.GetUtcNow());
+        }
+    }
+
     private long VersionHeld(string peer)
     {
         lock (_lock)
@@ -539,6 +588,9 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(9, LogLevel.Warning, "Peer {Peer} answered a digest with something unreadable: {Error}")]
         public static partial void BadDigestReply(ILogger logger, string peer, string error);
+
+        [LoggerMessage(12, LogLevel.Information, "Forgot origin {Origin}: not heard from for {ForgetAfter}")]
+        public static partial void Forgot(ILogger logger, string origin, TimeSpan forgetAfter);
 
         [LoggerMessage(10, LogLevel.Warning, "Heard our own id with version {Version}, at least ours: an earlier run; announcing past it")]
         public static partial void Refuting(ILogger logger, long version);

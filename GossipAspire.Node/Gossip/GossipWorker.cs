@@ -21,7 +21,7 @@ public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> op
             }
 
             engine.Pick();
-            await Task.WhenAll(PickLoopAsync(stoppingToken), AntiEntropyLoopAsync(stoppingToken));
+            await Task.WhenAll(PickLoopAsync(stoppingToken), AntiEntropyLoopAsync(stoppingToken), ForgetLoopAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -35,6 +35,17 @@ public sealed class GossipWorker(GossipEngine engine, IOptions<GossipOptions> op
             var jitter = 1 + (_options.PickJitter * ((Random.Shared.NextDouble() * 2) - 1));
             await Task.Delay(_options.PickInterval * jitter, time, stoppingToken);
             engine.Pick();
+        }
+    }
+
+    /// <summary>Forgets silent origins about ten times per <see cref="GossipOptions.ForgetAfter"/> (every 1 s to 1 min).</summary>
+    private async Task ForgetLoopAsync(CancellationToken stoppingToken)
+    {
+        var period = TimeSpan.FromTicks(Math.Clamp(_options.ForgetAfter.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        using var timer = new PeriodicTimer(period, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            engine.ForgetSilent();
         }
     }
 

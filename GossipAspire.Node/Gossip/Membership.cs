@@ -13,23 +13,25 @@ namespace GossipAspire.Node.Gossip;
 /// sender, a digest's caller, an introduction, the seed's answer) and when news from it is newer than what we held
 /// when we dropped it; a peer whose requests fail <see cref="GossipOptions.PeerFailureLimit"/> times in a row is
 /// dropped. At most <see cref="GossipOptions.MaxPeers"/> peers are held: a further one is not learned until one is
-/// dropped.
+/// dropped. An id whose host is outside <see cref="GossipOptions.AllowedHosts"/> is never learned.
 /// </remarks>
 public sealed partial class Membership
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _peers = new(StringComparer.Ordinal); // peer -> consecutive failures
-    private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
+    private readonly Dictionary<string, (long Version, DateTimeOffset At)> _dropped = new(StringComparer.Ordinal); // peer -> its version when dropped
     private readonly string _self;
     private readonly int _failureLimit;
     private readonly int _maxPeers;
+    private readonly HostPolicy _hosts;
     private readonly ILogger _logger;
 
-    public Membership(string self, GossipOptions options, ILogger logger)
+    public Membership(string self, GossipOptions options, HostPolicy hosts, ILogger logger)
     {
         _self = self;
         _failureLimit = options.PeerFailureLimit;
         _maxPeers = options.MaxPeers;
+        _hosts = hosts;
         _logger = logger;
     }
 
@@ -82,7 +84,7 @@ public sealed partial class Membership
     /// <summary>The peer spoke to us (or answered as a seed): it is a peer with a clean record from now on.</summary>
     public void Learn(string peer)
     {
-        if (peer == _self)
+        if (peer == _self || !_hosts.Allows(peer))
         {
             return;
         }
@@ -115,7 +117,7 @@ public sealed partial class Membership
     /// </summary>
     public void LearnFromNews(string origin, long version)
     {
-        if (origin == _self)
+        if (origin == _self || !_hosts.Allows(origin))
         {
             return;
         }
@@ -123,7 +125,7 @@ public sealed partial class Membership
         bool learned = false, full = false;
         lock (_lock)
         {
-            if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var droppedAt) || droppedAt < version))
+            if (!_peers.ContainsKey(origin) && (!_dropped.TryGetValue(origin, out var dropped) || dropped.Version < version))
             {
                 _dropped.Remove(origin);
                 full = _peers.Count >= _maxPeers;
@@ -136,6 +138,18 @@ public sealed partial class Membership
         }
 
         Report(origin, learned, full);
+    }
+
+    /// <summary>Forgets the peers dropped before <paramref name="before"/>: a dropped peer is remembered only so long.</summary>
+    public void ForgetDropped(DateTimeOffset before)
+    {
+        lock (_lock)
+        {
+            foreach (var peer in _dropped.Where(d => d.Value.At < before).Select(d => d.Key).ToList())
+            {
+                _dropped.Remove(peer);
+            }
+        }
     }
 
     private void Report(string peer, bool learned, bool full)
@@ -166,7 +180,7 @@ public sealed partial class Membership
     /// A request to the peer failed. At the limit the peer is dropped, remembering <paramref name="versionHeld"/>
     /// (the version of it this node holds). Returns true when this failure dropped it.
     /// </summary>
-    public bool Failed(string peer, long versionHeld, string reason)
+    public bool Failed(string peer, long versionHeld, string reason, DateTimeOffset now)
     {
         var dropped = false;
         lock (_lock)
@@ -177,7 +191,7 @@ public sealed partial class Membership
                 if (failures >= _failureLimit)
                 {
                     _peers.Remove(peer);
-                    _dropped[peer] = versionHeld;
+                    _dropped[peer] = (versionHeld, now);
                     dropped = true;
                 }
                 else

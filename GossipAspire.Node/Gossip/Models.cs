@@ -64,8 +64,11 @@ public sealed record HistoryEvent(
 /// <summary><c>POST /digest/</c>: the caller's version per origin.</summary>
 public sealed record DigestRequest(string ClientId, IReadOnlyDictionary<string, long> Versions);
 
-/// <summary>The answer: messages for what the caller lacks, and the origins the caller holds newer.</summary>
-public sealed record DigestReply(IReadOnlyList<GossipMessage> Messages, IReadOnlyList<string> Wants);
+/// <summary>
+/// The answer: messages for what the caller lacks, and the origins the caller holds newer. <see cref="More"/>: the
+/// answer was bounded and left messages out; the caller asks again.
+/// </summary>
+public sealed record DigestReply(IReadOnlyList<GossipMessage> Messages, IReadOnlyList<string> Wants, bool More = false);
 
 /// <summary>Counters of one node's traffic (node-to-node requests only).</summary>
 public sealed record GossipStats(

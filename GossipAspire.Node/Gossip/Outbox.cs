@@ -16,12 +16,15 @@ public sealed class Outbox : IDisposable
     private readonly GossipCounters _counters;
     private readonly TimeProvider _time;
     private readonly Func<string, long> _versionHeld;
+    private readonly Action<string> _reached;
     private readonly HashSet<Task> _inFlight = [];
     private readonly CancellationTokenSource _stopping = new();
 
     /// <param name="versionHeld">The version this node holds of a peer, remembered when the peer is dropped.</param>
-    public Outbox(GossipOptions options, IGossipTransport transport, Membership membership, GossipCounters counters, TimeProvider time, Func<string, long> versionHeld)
+    /// <param name="reached">A peer answered a request: it lives.</param>
+    public Outbox(GossipOptions options, IGossipTransport transport, Membership membership, GossipCounters counters, TimeProvider time, Func<string, long> versionHeld, Action<string> reached)
     {
+        _reached = reached;
         _options = options;
         _transport = transport;
         _membership = membership;
@@ -51,6 +54,7 @@ public sealed class Outbox : IDisposable
                 _counters.RequestSent(body.Length, messages);
                 await _transport.SendAsync(peer, body, headers, timeout.Token);
                 _membership.Succeeded(peer);
+                _reached(peer);
                 return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -80,6 +84,7 @@ public sealed class Outbox : IDisposable
             _counters.RequestSent(digest.Length, messages: 0);
             var answer = await _transport.ExchangeDigestAsync(peer, digest, timeout.Token);
             _membership.Succeeded(peer);
+            _reached(peer);
             return answer;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -125,7 +130,7 @@ public sealed class Outbox : IDisposable
     private void Failed(string peer, string reason)
     {
         _counters.RequestFailed();
-        _membership.Failed(peer, _versionHeld(peer), reason);
+        _membership.Failed(peer, _versionHeld(peer), reason, _time.GetUtcNow());
     }
 
     private void Track(Task task)

@@ -15,6 +15,9 @@ public enum RefusalReason
     /// <summary>News of an origin the world view has no room for (<see cref="GossipOptions.MaxPeers"/> others held).</summary>
     OriginLimit,
 
+    /// <summary>An origin whose host is outside <see cref="GossipOptions.AllowedHosts"/>.</summary>
+    HostNotAllowed,
+
     /// <summary>No <c>payload.sig</c>, and the receiving node has a keyring.</summary>
     Unsigned,
 
@@ -61,6 +64,7 @@ public static class RefusalReasons
         RefusalReason.ClockSkew => "clock_skew",
         RefusalReason.PayloadTooLarge => "payload_too_large",
         RefusalReason.OriginLimit => "origin_limit",
+        RefusalReason.HostNotAllowed => "host_not_allowed",
         RefusalReason.Unsigned => "unsigned",
         RefusalReason.UnknownKey => "unknown_key",
         RefusalReason.BadSignature => "bad_signature",

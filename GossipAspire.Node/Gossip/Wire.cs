@@ -150,7 +150,8 @@ public static class Wire
                 }
             }
 
-            reply = new DigestReply(messages!, wants);
+            var more = root.TryGetProperty("more", out var moreElement) && moreElement.ValueKind == JsonValueKind.True;
+            reply = new DigestReply(messages!, wants, more);
             return true;
         }
     }
@@ -257,6 +258,11 @@ public static class Wire
             }
 
             writer.WriteEndArray();
+            if (reply.More)
+            {
+                writer.WriteBoolean("more", true);
+            }
+
             writer.WriteEndObject();
         }
 

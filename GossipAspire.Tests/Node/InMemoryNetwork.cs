@@ -48,7 +48,8 @@ public sealed class InMemoryNetwork : IDisposable
         var telemetry = new GossipTelemetry(_services.GetRequiredService<IMeterFactory>());
         var counters = new GossipCounters(telemetry);
         var keyring = new Keyring(options.Keys);
-        var admission = new Admission(Options.Create(options), counters, keyring, NullLogger<Admission>.Instance);
+        var admission = new Admission(
+            Options.Create(options), HostPolicy.For(options.AllowedHosts, listensOnLoopbackOnly: true), counters, keyring, NullLogger<Admission>.Instance);
         var engine = new GossipEngine(
             Options.Create(options),
             new NodeIdentity(id, options.Port!.Value),

@@ -9,13 +9,19 @@ namespace GossipAspire.Tests.Node;
 
 /// <summary>
 /// One node's real HTTP pipeline in-process (WebApplicationFactory), its timers parked and its outgoing requests
-/// failing at once (<see cref="UnreachableTransport"/>): for tests of one node's surface, not of a network.
+/// failing at once (<see cref="UnreachableTransport"/>, unless a test gives its own): for tests of one node's
+/// surface, not of a network.
 /// </summary>
 public sealed class InProcessNode : IDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
 
     public InProcessNode(params (string Key, string Value)[] settings)
+        : this(new UnreachableTransport(), settings)
+    {
+    }
+
+    public InProcessNode(IGossipTransport transport, params (string Key, string Value)[] settings)
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -27,7 +33,7 @@ public sealed class InProcessNode : IDisposable
                 web.UseSetting(key, value);
             }
 
-            web.ConfigureTestServices(services => services.AddSingleton<IGossipTransport, UnreachableTransport>());
+            web.ConfigureTestServices(services => services.AddSingleton(transport));
         });
         Client = _factory.CreateClient();
 
@@ -63,12 +69,12 @@ public sealed class InProcessNode : IDisposable
 }
 
 /// <summary>Every outgoing request fails at once: tests that look at one node, not a network.</summary>
-public sealed class UnreachableTransport : IGossipTransport
+public class UnreachableTransport : IGossipTransport
 {
     public Task<IReadOnlyList<string>> JoinAsync(string seed, string self, CancellationToken cancellationToken) =>
         Task.FromException<IReadOnlyList<string>>(new HttpRequestException("unreachable in this test"));
 
-    public Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken) =>
+    public virtual Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken) =>
         Task.FromException(new HttpRequestException("unreachable in this test"));
 
     public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken) =>

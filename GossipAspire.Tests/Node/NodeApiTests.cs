@@ -144,6 +144,44 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Contains("traceparent must be a string of at most 256", await response.Content.ReadAsStringAsync(_timeout.Token), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/gossip/", """{"client_id":"10.1.2.3:5001","messages":[{"uuid":"m1","client_id":"5002","ttl":2,"payload":{"version":7,"book":"Kim"}}]}""")]
+    [InlineData("/digest/", """{"client_id":"10.1.2.3:5001","versions":{}}""")]
+    [InlineData("/peers/10.1.2.3:5001", null)]
+    public async Task Request_FromAHostOutsideAllowedHosts_Is403ProblemDetails_AndNothingIsTaken(string path, string? body)
+    {
+        using var response = body is null ? await Client.GetAsync(path, _timeout.Token) : await PostAsync(path, body);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Gossip:AllowedHosts (loopback)", await response.Content.ReadAsStringAsync(_timeout.Token), StringComparison.Ordinal);
+        var state = await GetJsonAsync("/state/");
+        Assert.Empty(state.GetProperty("peers").EnumerateArray());
+        Assert.False(state.GetProperty("world").TryGetProperty("5002", out _));
+    }
+
+    [Fact]
+    public async Task Digest_NamingAnOriginOutsideAllowedHosts_LeavesItOut()
+    {
+        using var response = await PostAsync("/digest/", """{"client_id":"5003","versions":{"10.1.2.3:5001":9,"5004":9}}""");
+
+        var reply = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_timeout.Token)).RootElement;
+        Assert.Equal(["5004"], reply.GetProperty("wants").EnumerateArray().Select(w => w.GetString()));
+    }
+
+    [Fact]
+    public async Task AllowedHosts_Configured_LetsThoseHostsIn()
+    {
+        using var node = new InProcessNode(("Gossip:AllowedHosts", "loopback,10.0.0.0/8"));
+
+        using var response = await node.Client.GetAsync("/peers/10.1.2.3:5001", _timeout.Token);
+        using var refused = await node.Client.GetAsync("/peers/11.1.2.3:5001", _timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("""["10.1.2.3:5001"]""", await node.Client.GetStringAsync("/peers/", _timeout.Token));
+    }
+
     [Fact]
     public async Task PostDigest_AVersionAbove2To53Minus1_Is400ProblemDetails()
     {
