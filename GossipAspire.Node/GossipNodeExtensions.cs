@@ -23,9 +23,16 @@ public static class GossipNodeExtensions
         // Bound and checked here, before anything starts, so a bad value stops the node with one clear line.
         var options = builder.Configuration.GetSection(GossipOptions.SectionName).Get<GossipOptions>() ?? new GossipOptions();
         var validation = new GossipOptionsValidator().Validate(null, options);
-        if (validation.Failed)
+        var problems = validation.Failed ? validation.Failures.ToList() : [];
+        if (builder.Configuration[$"{GossipOptions.SectionName}:Keys"] is { Length: > 0 })
         {
-            throw new OptionsValidationException(GossipOptions.SectionName, typeof(GossipOptions), validation.Failures);
+            // A list bound from one value is an empty list: the node would run open while its owner thinks it keyed.
+            problems.Add("Gossip:Keys is a list: set Gossip:Keys:0 (env Gossip__Keys__0), Gossip:Keys:1, ..., not Gossip:Keys itself.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(GossipOptions.SectionName, typeof(GossipOptions), problems);
         }
 
         var port = options.ResolvePort(builder.Configuration["urls"]);
@@ -61,6 +68,7 @@ public static class GossipNodeExtensions
         builder.Services.AddSingleton<GossipTelemetry>();
         builder.Services.AddSingleton<GossipCounters>();
         builder.Services.AddSingleton(hosts);
+        builder.Services.AddSingleton(new Keyring(options.Keys));
         builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<IGossipTransport, HttpGossipTransport>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<GossipEngine>(sp));

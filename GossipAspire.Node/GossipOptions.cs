@@ -91,6 +91,13 @@ public sealed class GossipOptions
     /// </summary>
     public int MaxPayloadBytes { get; set; } = 4096;
 
+    /// <summary>
+    /// The keyring (docs/PROTOCOL.md, section 10): shared secrets, at least <see cref="Keyring.MinKeyLength"/>
+    /// characters each. The first signs every message this node picks and every digest and join request it makes;
+    /// every key verifies, so keys rotate with no downtime. Empty (the default): the node is open, as the gem is.
+    /// </summary>
+    public List<string> Keys { get; set; } = [];
+
     /// <summary>The port this node listens on, from the options or the URLs ASP.NET Core was given.</summary>
     public int ResolvePort(string? urls)
     {
@@ -177,12 +184,45 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
             problems.Add(hostsError);
         }
 
+        ValidateKeys(options.Keys, problems);
         if (string.IsNullOrWhiteSpace(options.BooksFile))
         {
             problems.Add("Gossip:BooksFile must name a file.");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>Each key long enough, without stray whitespace, none repeated; a key itself never appears in a message.</summary>
+    private static void ValidateKeys(List<string> keys, List<string> problems)
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i] ?? "";
+            if (key.Length < Keyring.MinKeyLength)
+            {
+                problems.Add($"Gossip:Keys:{i} must be at least {Keyring.MinKeyLength} characters (got {key.Length}).");
+                continue;
+            }
+
+            if (key.Length != key.Trim().Length)
+            {
+                problems.Add($"Gossip:Keys:{i} starts or ends with whitespace (a stray newline or space would make it another key).");
+                continue;
+            }
+
+            var id = Keyring.KeyId(key);
+            if (ids.TryGetValue(id, out var first))
+            {
+                problems.Add(keys[first] == key
+                    ? $"Gossip:Keys:{i} repeats Gossip:Keys:{first}."
+                    : $"Gossip:Keys:{i} has the same key id ({id}) as Gossip:Keys:{first}; choose another key.");
+                continue;
+            }
+
+            ids[id] = i;
+        }
     }
 
     private static void Positive(TimeSpan value, string name, List<string> problems)

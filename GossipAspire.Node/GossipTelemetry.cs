@@ -37,6 +37,7 @@ public sealed class GossipTelemetry : IDisposable
         MessagesDropped = _meter.CreateCounter<long>("gossip.messages.dropped", "{message}", "Messages dropped because their ttl ran out");
         MessagesRefused = _meter.CreateCounter<long>("gossip.messages.refused", "{message}", "Messages refused at admission, by reason; never stored nor forwarded");
         RequestsSent = _meter.CreateCounter<long>("gossip.requests.sent", "{request}", "Node-to-node HTTP requests, by outcome");
+        RequestsRefused = _meter.CreateCounter<long>("gossip.requests.refused", "{request}", "Digest and join requests answered 401 for their MAC, by reason");
         PropagationDelay = _meter.CreateHistogram<double>("gossip.propagation.delay", "ms", "From the origin's pick to this node learning it",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000] });
     }
@@ -54,6 +55,8 @@ public sealed class GossipTelemetry : IDisposable
     public Counter<long> MessagesRefused { get; }
 
     public Counter<long> RequestsSent { get; }
+
+    public Counter<long> RequestsRefused { get; }
 
     public Histogram<double> PropagationDelay { get; }
 

@@ -1,10 +1,18 @@
 namespace GossipAspire.Node.Apis;
 
-/// <summary>Reads a request body up to a limit, so an oversized one is refused before it is buffered.</summary>
+/// <summary>
+/// Reads a request body up to a limit, so an oversized one is refused before it is buffered; a body the
+/// <see cref="MacFilter"/> has already read (to check its MAC) is taken from there.
+/// </summary>
 internal static class BodyReader
 {
     public static async Task<(byte[]? Body, bool TooLarge)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
+        if (request.HttpContext.Features.Get<BufferedBody>() is { } buffered)
+        {
+            return (buffered.Body, false);
+        }
+
         if (request.ContentLength > limit)
         {
             return (null, true);

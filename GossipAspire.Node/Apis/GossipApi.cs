@@ -6,7 +6,8 @@ namespace GossipAspire.Node.Apis;
 
 /// <summary>
 /// The endpoints nodes call on each other: the gem's <c>/peers/</c> and <c>/gossip/</c>, and our <c>/digest/</c>.
-/// Every request goes through the <see cref="Admission"/> door before the engine sees any of it.
+/// Every request goes through the <see cref="Admission"/> door before the engine sees any of it; those that carry a
+/// MAC (<c>/digest/</c>, <c>/peers/{id}</c>) pass the <see cref="MacFilter"/> first, as one group.
 /// </summary>
 public static class GossipApi
 {
@@ -16,9 +17,11 @@ public static class GossipApi
     public static IEndpointRouteBuilder MapGossipApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/peers/", GetPeers);
-        app.MapGet("/peers/{client_id}", Introduce);
         app.MapPost("/gossip/", PostGossip);
-        app.MapPost("/digest/", PostDigest);
+
+        var authenticated = app.MapGroup("").AddEndpointFilter<MacFilter>();
+        authenticated.MapGet("/peers/{client_id}", Introduce);
+        authenticated.MapPost("/digest/", PostDigest);
         return app;
     }
 
@@ -73,7 +76,11 @@ public static class GossipApi
     }
 
     internal static ProblemHttpResult Problem(Refusal refusal) =>
-        TypedResults.Problem(refusal.Detail, statusCode: refusal.Status, title: refusal.Title);
+        TypedResults.Problem(
+            refusal.Detail,
+            statusCode: refusal.Status,
+            title: refusal.Title,
+            extensions: refusal.Reason is { } reason ? [new("reason", reason)] : null);
 
     internal static ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem($"The body is larger than this node's limit of {limit} bytes (Gossip:MaxBodyBytes).", statusCode: 413, title: TooLargeTitle);

@@ -112,7 +112,10 @@ public sealed class AntiEntropy(TimeSpan interval, DateTimeOffset startedAt)
         return missing;
     }
 
-    /// <summary>An entry as a message that travels one hop (ttl 1), with its origin's uuid, time and trace.</summary>
+    /// <summary>
+    /// An entry as a message that travels one hop (ttl 1), with its origin's uuid, time, trace and signature: the
+    /// signature as it was received, never one made here, since only the origin signs its own picks.
+    /// </summary>
     public static GossipMessage RepairMessage(string origin, WorldEntry entry) =>
-        new(entry.Uuid, origin, 1, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, null, entry.Extra));
+        new(entry.Uuid, origin, 1, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, null, entry.Extra, entry.Signature));
 }

@@ -15,6 +15,7 @@ public sealed class GossipCounters(GossipTelemetry telemetry)
     private long _messagesDuplicate;
     private long _messagesDropped;
     private readonly long[] _refused = new long[RefusalReasons.All.Length];
+    private readonly long[] _requestsRefused = new long[RefusalReasons.AllRequest.Length];
 
     public GossipStats Snapshot() => new(
         Interlocked.Read(ref _requestsSent),
@@ -24,18 +25,23 @@ public sealed class GossipCounters(GossipTelemetry telemetry)
         Interlocked.Read(ref _messagesReceived),
         Interlocked.Read(ref _messagesDuplicate),
         Interlocked.Read(ref _messagesDropped),
-        RefusedTotal());
+        Total(_refused),
+        Total(_requestsRefused));
 
     /// <summary>Refused messages by reason (every reason, zeros included), for tests and people.</summary>
     public IReadOnlyDictionary<string, long> RefusedByReason() =>
         RefusalReasons.All.ToDictionary(r => r.Tag(), r => Interlocked.Read(ref _refused[(int)r]), StringComparer.Ordinal);
 
-    private long RefusedTotal()
+    /// <summary>Requests answered 401 for their MAC, by reason (every reason, zeros included).</summary>
+    public IReadOnlyDictionary<string, long> RequestsRefusedByReason() =>
+        RefusalReasons.AllRequest.ToDictionary(r => r.Tag(), r => Interlocked.Read(ref _requestsRefused[(int)r]), StringComparer.Ordinal);
+
+    private static long Total(long[] counts)
     {
         long total = 0;
-        for (var i = 0; i < _refused.Length; i++)
+        for (var i = 0; i < counts.Length; i++)
         {
-            total += Interlocked.Read(ref _refused[i]);
+            total += Interlocked.Read(ref counts[i]);
         }
 
         return total;
@@ -81,6 +87,13 @@ public sealed class GossipCounters(GossipTelemetry telemetry)
     {
         Interlocked.Increment(ref _refused[(int)reason]);
         telemetry.MessagesRefused.Add(1, new KeyValuePair<string, object?>("reason", reason.Tag()));
+    }
+
+    /// <summary>A <c>/digest/</c> or <c>/peers/{id}</c> request answered 401: its MAC was missing or not valid.</summary>
+    public void RequestRefused(RequestRefusalReason reason)
+    {
+        Interlocked.Increment(ref _requestsRefused[(int)reason]);
+        telemetry.RequestsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason.Tag()));
     }
 
     public void PropagationDelay(TimeSpan delay) => telemetry.PropagationDelay.Record(Math.Max(0, delay.TotalMilliseconds));

@@ -10,8 +10,8 @@ namespace GossipAspire.Node.Gossip;
 /// <see cref="Membership"/> (peers), <see cref="WorldView"/> (the highest version per origin and its hash),
 /// <see cref="VersionClock"/> (this node's own version), <see cref="ChangeLog"/> (the history),
 /// <see cref="MessageCache"/> (dedup), <see cref="Outbox"/> (everything sent), <see cref="AntiEntropy"/> (repair),
-/// <see cref="GossipCounters"/> (stats and metrics) and <see cref="Admission"/> (the door every inbound message
-/// passes before anything of it is stored).
+/// <see cref="GossipCounters"/> (stats and metrics), <see cref="Admission"/> (the door every inbound message
+/// passes before anything of it is stored) and <see cref="Keyring"/> (which signs this node's own picks).
 /// </summary>
 /// <remarks>
 /// How a change spreads (docs/PROTOCOL.md, section 5): the origin sends it straight to every peer it knows (one
@@ -34,6 +34,7 @@ public sealed partial class GossipEngine : IDisposable
     private readonly GossipTelemetry _telemetry;
     private readonly GossipCounters _counters;
     private readonly Admission _admission;
+    private readonly Keyring _keyring;
     private readonly ILogger _logger;
     private readonly Random _random;
 
@@ -55,6 +56,7 @@ public sealed partial class GossipEngine : IDisposable
         GossipTelemetry telemetry,
         GossipCounters counters,
         Admission admission,
+        Keyring keyring,
         ILogger<GossipEngine> logger,
         Random? random = null)
     {
@@ -64,6 +66,7 @@ public sealed partial class GossipEngine : IDisposable
         _telemetry = telemetry;
         _counters = counters;
         _admission = admission;
+        _keyring = keyring;
         _logger = logger;
         _random = random ?? Random.Shared;
 
@@ -159,6 +162,7 @@ public sealed partial class GossipEngine : IDisposable
     public async Task JoinAsync(string seed, CancellationToken cancellationToken)
     {
         var wait = TimeSpan.FromMilliseconds(100);
+        var refusedOnce = false;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -176,7 +180,13 @@ public sealed partial class GossipEngine : IDisposable
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                if (attempt == 1)
+                if (exception is HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized } && !refusedOnce)
+                {
+                    // Not a seed still starting: a configuration to fix. Said once, whatever came before it.
+                    refusedOnce = true;
+                    Log.SeedRefusedMac(_logger, seed, exception.Message);
+                }
+                else if (attempt == 1)
                 {
                     Log.SeedNotReady(_logger, seed, exception.Message);
                 }
@@ -231,9 +241,11 @@ public sealed partial class GossipEngine : IDisposable
                 var now = _time.GetUtcNow();
                 var uuid = Guid.NewGuid().ToString();
                 var traceparent = span is null ? null : Traceparent(span);
-                SetWorldLocked(Id, new WorldEntry(version, _book, uuid, now, now, traceparent, null), ChangeSource.Own(span?.TraceId.ToHexString()));
+                // Only the origin signs its picks; relays and repair pass this signature on as it is.
+                var signature = _keyring.Sign(uuid, Id, version, _book, now);
+                SetWorldLocked(Id, new WorldEntry(version, _book, uuid, now, now, traceparent, null, signature), ChangeSource.Own(span?.TraceId.ToHexString()));
                 _seen.Add(uuid, now);
-                message = new GossipMessage(uuid, Id, _options.Ttl, new GossipPayload(version, _book, traceparent, now, 1));
+                message = new GossipMessage(uuid, Id, _options.Ttl, new GossipPayload(version, _book, traceparent, now, 1, null, signature));
                 hash = _world.Hash;
             }
 
@@ -532,7 +544,7 @@ public sealed partial class GossipEngine : IDisposable
             return false;
         }
 
-        SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra), source);
+        SetWorldLocked(origin, new WorldEntry(payload.Version, payload.Book, message.Uuid, payload.PickedAt, now, span is null ? payload.Traceparent : Traceparent(span), payload.Extra, payload.Signature), source);
 
         // News from an origin is proof it lives: a dropped peer is learned again once it says something new.
         newPeer = _membership.LearnFromNews(origin, payload.Version);
@@ -668,6 +680,9 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(2, LogLevel.Information, "Seed {Seed} is not reachable yet ({Reason}); retrying with backoff")]
         public static partial void SeedNotReady(ILogger logger, string seed, string reason);
+
+        [LoggerMessage(12, LogLevel.Warning, "Seed {Seed} refuses this node's join ({Reason}); are Gossip:Keys the same on both? Retrying with backoff")]
+        public static partial void SeedRefusedMac(ILogger logger, string seed, string reason);
 
         [LoggerMessage(3, LogLevel.Information, "Picked \"{Book}\" (version {Version}); sending to {Targets} peers")]
         public static partial void Picked(ILogger logger, string book, long version, int targets);

@@ -7,9 +7,10 @@ namespace GossipAspire.Node.Gossip;
 
 /// <summary>
 /// Node-to-node HTTP. One pooled <see cref="HttpClient"/>; no trace headers go out, because the change's trace
-/// travels in the payload and a second, HTTP-shaped trace per hop would only bury it.
+/// travels in the payload and a second, HTTP-shaped trace per hop would only bury it. With a keyring, the join and
+/// every digest exchange carry an <c>X-Gossip-Mac</c> header (docs/PROTOCOL.md, section 10).
 /// </summary>
-public sealed class HttpGossipTransport : IGossipTransport, IDisposable
+public sealed class HttpGossipTransport(Keyring keyring, TimeProvider time) : IGossipTransport, IDisposable
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
 
@@ -28,8 +29,9 @@ public sealed class HttpGossipTransport : IGossipTransport, IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(PeerId.BaseAddress(seed), $"peers/{Uri.EscapeDataString(self)}"));
         request.Options.Set(GossipHttp.NodeToNode, true);
+        AddMac(request, []);
         using var response = await _client.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
+        await EnsureSuccessAsync(response, cancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         using var document = JsonDocument.Parse(body);
         var peers = new List<string>();
@@ -63,7 +65,7 @@ public sealed class HttpGossipTransport : IGossipTransport, IDisposable
         }
 
         using var response = await _client.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
+        await EnsureSuccessAsync(response, cancellationToken);
         // The gem's rule: an answer other than {"status":"OK"} is a failure.
         var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         if (answer.AsSpan().IndexOf("\"OK\""u8) < 0)
@@ -79,12 +81,49 @@ public sealed class HttpGossipTransport : IGossipTransport, IDisposable
             Content = new ByteArrayContent(digest) { Headers = { ContentType = s_json } },
         };
         request.Options.Set(GossipHttp.NodeToNode, true);
+        AddMac(request, digest);
         using var response = await _client.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
+        await EnsureSuccessAsync(response, cancellationToken);
         return await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>The request's MAC, over the path as the receiver reads it (percent-decoded), made just before it goes.</summary>
+    private void AddMac(HttpRequestMessage request, byte[] body)
+    {
+        var path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
+        if (keyring.MacRequest(request.Method.Method, path, time.GetUtcNow().ToUnixTimeSeconds(), body) is { } mac)
+        {
+            request.Headers.TryAddWithoutValidation(Wire.MacHeader, mac);
+        }
+    }
+
+    /// <summary>Throws for an error status, with the problem's detail when the peer gave one (a 401 says why).</summary>
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        string? detail = null;
+        if (response.Content.Headers.ContentType?.MediaType == "application/problem+json")
+        {
+            try
+            {
+                using var problem = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+                detail = problem.RootElement.TryGetProperty("detail", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null;
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        var status = (int)response.StatusCode;
+        throw new HttpRequestException(
+            detail is null ? $"{status} {response.ReasonPhrase}" : $"{status} {response.ReasonPhrase}: {detail}", null, response.StatusCode);
+    }
 }
 
 /// <summary>Marks node-to-node traffic so the HTTP instrumentation leaves it out of traces.</summary>

@@ -9,8 +9,9 @@ public sealed record GossipEnvelope(string ClientId, IReadOnlyList<GossipMessage
 public sealed record GossipMessage(string Uuid, string ClientId, long Ttl, GossipPayload Payload);
 
 /// <summary>
-/// The origin's favourite book and version, plus our extensions (trace context, pick time, hop count).
-/// <see cref="Extra"/> keeps payload keys this node does not know, so they travel on unchanged.
+/// The origin's favourite book and version, plus our extensions (trace context, pick time, hop count, the origin's
+/// signature). <see cref="Extra"/> keeps payload keys this node does not know, so they travel on unchanged;
+/// <see cref="Signature"/> (<c>sig</c>) travels on unchanged too, made by the origin and never by a relay.
 /// </summary>
 public sealed record GossipPayload(
     long Version,
@@ -18,7 +19,8 @@ public sealed record GossipPayload(
     string? Traceparent = null,
     DateTimeOffset? PickedAt = null,
     long? Hop = null,
-    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra = null);
+    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra = null,
+    string? Signature = null);
 
 /// <summary>
 /// What the headers of a gossip request say beyond the gem's format. <see cref="Covered"/>: the nodes this
@@ -30,7 +32,10 @@ public sealed record GossipHeaders(IReadOnlySet<string>? Covered, ulong? WorldHa
     public static GossipHeaders None { get; } = new(null, null);
 }
 
-/// <summary>What a node holds for one origin: the highest version it knows, and how it came by it.</summary>
+/// <summary>
+/// What a node holds for one origin: the highest version it knows, and how it came by it. <see cref="Signature"/>
+/// is the origin's <c>payload.sig</c> as received, so a repair copy carries the origin's own signature.
+/// </summary>
 public sealed record WorldEntry(
     long Version,
     string Book,
@@ -38,7 +43,8 @@ public sealed record WorldEntry(
     DateTimeOffset? PickedAt,
     DateTimeOffset ReceivedAt,
     string? Traceparent,
-    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra);
+    IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra,
+    string? Signature = null);
 
 /// <summary>A change of the world view, as <c>GET /history/</c> lists it (docs/PROTOCOL.md, section 7).</summary>
 public sealed record HistoryEvent(
@@ -73,4 +79,5 @@ public sealed record GossipStats(
     long MessagesReceived,
     long MessagesDuplicate,
     long MessagesDropped,
-    long MessagesRefused);
+    long MessagesRefused,
+    long RequestsRefused);

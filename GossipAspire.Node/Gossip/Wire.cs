@@ -15,6 +15,12 @@ public static class Wire
     public const string CoveredHeader = "X-Gossip-Covered";
     public const string WorldHashHeader = "X-Gossip-World";
 
+    /// <summary>A request's MAC (docs/PROTOCOL.md, section 10): <c>key id:unix seconds:base64 HMAC-SHA256</c>.</summary>
+    public const string MacHeader = "X-Gossip-Mac";
+
+    /// <summary>The longest <c>payload.sig</c> read (ours are 8 + 1 + 44 = 53 characters).</summary>
+    public const int MaxSignatureLength = 256;
+
     /// <summary>
     /// The largest number a node writes (2^53 - 1), so every number it sends is exact in JavaScript too. A larger
     /// <c>ttl</c> or <c>hop</c> is read as this (clamped); a larger version is refused by admission.
@@ -24,7 +30,7 @@ public static class Wire
     /// <summary>The longest <c>payload.traceparent</c> read (a W3C traceparent of version 00 is 55 characters).</summary>
     public const int MaxTraceparentLength = 256;
 
-    private static readonly string[] s_knownPayloadKeys = ["version", "book", "traceparent", "picked_at", "hop"];
+    private static readonly string[] s_knownPayloadKeys = ["version", "book", "traceparent", "picked_at", "hop", "sig"];
     private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 16 };
 
     public static bool TryReadEnvelope(ReadOnlySpan<byte> body, out GossipEnvelope? envelope, out string? error)
@@ -323,6 +329,11 @@ public static class Wire
             writer.WriteNumber("hop", hop);
         }
 
+        if (payload.Signature is { } signature)
+        {
+            writer.WriteString("sig", signature);
+        }
+
         foreach (var (key, value) in payload.Extra ?? [])
         {
             writer.WritePropertyName(key);
@@ -555,6 +566,18 @@ public static class Wire
             hop = Math.Min(hopValue, MaxNumber);
         }
 
+        string? signature = null;
+        if (payloadElement.TryGetProperty("sig", out var sigElement) && sigElement.ValueKind != JsonValueKind.Null)
+        {
+            if (sigElement.ValueKind != JsonValueKind.String || sigElement.GetString()!.Length > MaxSignatureLength)
+            {
+                error = $"{at}.payload.sig must be a string of at most {MaxSignatureLength} characters.";
+                return false;
+            }
+
+            signature = sigElement.GetString();
+        }
+
         List<KeyValuePair<string, JsonElement>>? extra = null;
         foreach (var property in payloadElement.EnumerateObject())
         {
@@ -565,7 +588,7 @@ public static class Wire
         }
 
         error = null;
-        message = new GossipMessage(uuid, origin!, Math.Min(ttl, MaxNumber), new GossipPayload(version, book, traceparent, pickedAt, hop, extra));
+        message = new GossipMessage(uuid, origin!, Math.Min(ttl, MaxNumber), new GossipPayload(version, book, traceparent, pickedAt, hop, extra, signature));
         return true;
     }
 

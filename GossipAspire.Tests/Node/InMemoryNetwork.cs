@@ -11,11 +11,14 @@ namespace GossipAspire.Tests.Node;
 
 /// <summary>
 /// Engines wired together in memory, through the real wire format (every body is written and read by
-/// <see cref="Wire"/>), on one <see cref="FakeTimeProvider"/>. Nodes can be taken down and requests dropped.
+/// <see cref="Wire"/>), on one <see cref="FakeTimeProvider"/>. Nodes can be taken down and requests dropped. A
+/// node given keys (<see cref="GossipOptions.Keys"/>) signs its picks, and its joins and digests carry the MAC
+/// the HTTP transport would send, checked by the receiver's <see cref="Admission"/> as its request filter would.
 /// </summary>
 public sealed class InMemoryNetwork : IDisposable
 {
     private readonly Dictionary<string, GossipEngine> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Keyring Keyring, Admission Admission)> _doors = new(StringComparer.Ordinal);
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     /// <summary>The meter factory of this network's engines: a listener can tell their instruments from other tests' by it.</summary>
@@ -47,6 +50,9 @@ public sealed class InMemoryNetwork : IDisposable
         configure?.Invoke(options);
         var telemetry = new GossipTelemetry(_services.GetRequiredService<IMeterFactory>());
         var counters = new GossipCounters(telemetry);
+        var keyring = new Keyring(options.Keys);
+        var admission = new Admission(
+            Options.Create(options), HostPolicy.For(options.AllowedHosts, listensOnLoopbackOnly: true), counters, keyring, NullLogger<Admission>.Instance);
         var engine = new GossipEngine(
             Options.Create(options),
             new NodeIdentity(id, options.Port!.Value),
@@ -55,14 +61,22 @@ public sealed class InMemoryNetwork : IDisposable
             Time,
             telemetry,
             counters,
-            new Admission(Options.Create(options), HostPolicy.For(options.AllowedHosts, listensOnLoopbackOnly: true), counters, NullLogger<Admission>.Instance),
+            admission,
+            keyring,
             NullLogger<GossipEngine>.Instance,
             new Random(seed + _nodes.Count));
         _disposables.Add(engine);
         _disposables.Add(telemetry);
         _nodes[id] = engine;
+        _doors[id] = (keyring, admission);
         return engine;
     }
+
+    /// <summary>A node's door, for tests of what it lets in.</summary>
+    public Admission AdmissionOf(string id) => _doors[id].Admission;
+
+    /// <summary>A node's keyring, for tests that sign as it would.</summary>
+    public Keyring KeyringOf(string id) => _doors[id].Keyring;
 
     /// <summary>Makes everyone know everyone, as a settled network does.</summary>
     public void Mesh()
@@ -116,8 +130,12 @@ public sealed class InMemoryNetwork : IDisposable
 
     private sealed class Transport(InMemoryNetwork network, string self) : IGossipTransport
     {
-        public Task<IReadOnlyList<string>> JoinAsync(string seed, string caller, CancellationToken cancellationToken) =>
-            Task.FromResult(Reach(seed).Introduce(caller));
+        public Task<IReadOnlyList<string>> JoinAsync(string seed, string caller, CancellationToken cancellationToken)
+        {
+            var target = Reach(seed);
+            Authenticate(seed, "GET", $"/peers/{caller}", []);
+            return Task.FromResult(target.Introduce(caller));
+        }
 
         public async Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken)
         {
@@ -146,12 +164,29 @@ public sealed class InMemoryNetwork : IDisposable
         public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken)
         {
             var target = Reach(peer);
+            Authenticate(peer, "POST", "/digest/", digest);
             if (!Wire.TryReadDigest(digest, out var parsed, out var error))
             {
                 throw new InvalidOperationException($"the engine wrote a digest its own reader refuses: {error}");
             }
 
             return Task.FromResult(Wire.WriteDigestReply(target.AnswerDigest(parsed!)));
+        }
+
+        /// <summary>What the HTTP transport and the receiver's request filter do: a MAC made here, checked there.</summary>
+        private void Authenticate(string peer, string method, string path, byte[] body)
+        {
+            var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+            var now = network.Time.GetUtcNow();
+            if (network._doors[self].Keyring.MacRequest(method, path, now.ToUnixTimeSeconds(), body) is { } mac)
+            {
+                headers[Wire.MacHeader] = mac;
+            }
+
+            if (network._doors[peer].Admission.Authenticate(method, path, headers, body, now) is { } refusal)
+            {
+                throw new HttpRequestException($"{refusal.Status}: {refusal.Detail}", null, System.Net.HttpStatusCode.Unauthorized);
+            }
         }
 
         /// <summary>Any number in the body beyond what the protocol allows (every number a node sends is within 2^53 - 1).</summary>

@@ -234,7 +234,7 @@ public sealed partial class NodeApiTests : IDisposable
         Assert.Matches(Rfc3339Micro(), self.GetProperty("picked_at").GetString());
         Assert.Matches(Rfc3339Micro(), state.GetProperty("started_at").GetString());
         Assert.Equal(
-            ["requests_sent", "bytes_sent", "requests_failed", "messages_sent", "messages_received", "messages_duplicate", "messages_dropped", "messages_refused"],
+            ["requests_sent", "bytes_sent", "requests_failed", "messages_sent", "messages_received", "messages_duplicate", "messages_dropped", "messages_refused", "requests_refused"],
             state.GetProperty("stats").EnumerateObject().Select(p => p.Name));
         Assert.True(state.GetProperty("version").GetInt64() >> GossipEngine.GenerationShift > 1_700_000_000, "the version carries the start second");
     }

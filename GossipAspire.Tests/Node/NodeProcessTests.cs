@@ -84,6 +84,8 @@ public sealed class NodeProcessTests(ITestOutputHelper output)
     [InlineData("--Gossip:AllowedHosts", "not a host!", "Gossip:AllowedHosts")]
     [InlineData("--seed", "10.0.0.2:5001", "Gossip:Seed")]
     [InlineData("--Gossip:BooksFile", "no-such-books.txt", "no-such-books.txt")]
+    [InlineData("--Gossip:Keys:0", "too-short", "Gossip:Keys:0 must be at least 16 characters")]
+    [InlineData("--Gossip:Keys", "one-key-not-a-list-0123", "Gossip:Keys is a list")]
     public async Task BadSetting_StopsWithOneClearLineAndANonZeroExit(string option, string value, string named)
     {
         await using var node = NodeProcess.Start(output, [option, value]);
