@@ -32,10 +32,6 @@ public sealed class GossipCounters(GossipTelemetry telemetry)
     public IReadOnlyDictionary<string, long> RefusedByReason() =>
         RefusalReasons.All.ToDictionary(r => r.Tag(), r => Interlocked.Read(ref _refused[(int)r]), StringComparer.Ordinal);
 
-    /// <summary>Requests answered 401 for their MAC, by reason (every reason, zeros included).</summary>
-    public IReadOnlyDictionary<string, long> RequestsRefusedByReason() =>
-        RefusalReasons.AllRequest.ToDictionary(r => r.Tag(), r => Interlocked.Read(ref _requestsRefused[(int)r]), StringComparer.Ordinal);
-
     private static long Total(long[] counts)
     {
         long total = 0;
