@@ -168,7 +168,8 @@ public static class BenchmarkRunner
         return Path.Combine(folder, settings.Name + ".json");
     }
 
-    private static string? GitCommit()
+    /// <summary>The short commit of the repository this runs in; null outside one.</summary>
+    public static string? GitCommit()
     {
         try
         {

@@ -1,3 +1,4 @@
+using GossipAspire.Benchmark.Gem;
 using Spectre.Console;
 
 namespace GossipAspire.Benchmark;
@@ -6,6 +7,7 @@ namespace GossipAspire.Benchmark;
 /// The gossip benchmark: starts N real node processes chained seed-to-predecessor, times book changes from pick
 /// to the last node, counts node-to-node traffic, and reports freshness, memory and start-up.
 ///   dotnet run -c Release --project GossipAspire.Benchmark -- [--nodes 10] [--changes 60] [--delay 100ms] [--aot]
+/// and, with the <c>mixed</c> subcommand, a chain alternating our nodes and stand-in Ruby gem nodes.
 /// </summary>
 internal static class Program
 {
@@ -18,7 +20,8 @@ internal static class Program
             console.Profile.Width = 120;
         }
 
-        return BenchmarkCli.Parse(BenchmarkCli.Create((settings, cancellationToken) => BenchmarkRunner.RunAsync(settings, console, cancellationToken)), args)
-            .InvokeAsync();
+        var root = BenchmarkCli.Create((settings, cancellationToken) => BenchmarkRunner.RunAsync(settings, console, cancellationToken));
+        root.Subcommands.Add(MixedCli.Create((settings, cancellationToken) => MixedRunner.RunAsync(settings, console, cancellationToken)));
+        return BenchmarkCli.Parse(root, args).InvokeAsync();
     }
 }
