@@ -36,6 +36,9 @@ public sealed record MixedReport
 
     public IReadOnlyList<string> Problems { get; init; } = [];
 
+    /// <summary>Every pick in the window, gem nodes' and ours: when, how long to the last other node, and which that was.</summary>
+    public IReadOnlyList<ChangeRecord> Changes { get; init; } = [];
+
     public bool Complete => Problems.Count == 0;
 
     public string ToJson() => JsonSerializer.Serialize(this, MixedReportJsonContext.Readable.MixedReport);

@@ -117,8 +117,9 @@ public static class MixedRunner
             Round6(analysis.Freshness(windowStart, windowEnd, gems, gems)),
             Round6(analysis.Freshness(windowStart, windowEnd)));
         var picks = analysis.Picks().Where(p => p.PickedAt >= windowStart && p.PickedAt < windowEnd).ToList();
-        var gemPicks = Spread(analysis, picks.Where(p => gems.Contains(p.Change.Origin)), problems, "gem");
-        var ourPicks = Spread(analysis, picks.Where(p => ours.Contains(p.Change.Origin)), problems, "our");
+        var changes = new List<ChangeRecord>();
+        var gemPicks = Spread(analysis, picks.Where(p => gems.Contains(p.Change.Origin)), problems, "gem", changes);
+        var ourPicks = Spread(analysis, picks.Where(p => ours.Contains(p.Change.Origin)), problems, "our", changes);
 
         var traffic = new MixedTraffic(
             after.Sum(s => s.Stats?.RequestsSent ?? 0) - before.Sum(s => s.Stats?.RequestsSent ?? 0),
@@ -161,6 +162,7 @@ public static class MixedRunner
             Traffic = traffic,
             Targets = MixedReport.Evaluate(freshness, gemPicks),
             Problems = problems,
+            Changes = [.. changes.OrderBy(c => c.PickedAt)],
         };
     }
 
@@ -181,9 +183,10 @@ public static class MixedRunner
         [.. gem.Learned.Select((l, i) => new HistoryEvent(i + 1, l.Origin, l.Version, l.From is null ? l.At : null, l.At))];
 
     /// <summary>Pick to the last other node holding it, over the picks given; the ones some node never learned are problems.</summary>
-    private static LatencyFigures Spread(Analysis analysis, IEnumerable<(Change Change, DateTimeOffset PickedAt)> picks, List<string> problems, string kind)
+    private static LatencyFigures Spread(Analysis analysis, IEnumerable<(Change Change, DateTimeOffset PickedAt)> picks, List<string> problems, string kind, List<ChangeRecord> changes)
     {
         var outcomes = analysis.Spread(picks.Select(p => p.Change));
+        changes.AddRange(outcomes.Select(o => new ChangeRecord(o.Origin, o.Version, o.PickedAt, Round3(o.LatencyMs), o.LearnedBy, o.LastNode)));
         foreach (var missed in outcomes.Where(o => !o.LearnedByAll))
         {
             problems.Add($"{kind} pick {missed.Origin} v{missed.Version} reached {missed.LearnedBy} of {missed.Observers} other nodes");

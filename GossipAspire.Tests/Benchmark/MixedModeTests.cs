@@ -103,6 +103,8 @@ public sealed class MixedModeTests(ITestOutputHelper output)
             Assert.Equal(0, report.Traffic.GemAnswered500); // our envelopes are gem-shaped
             Assert.True(report.Traffic.GemAnswered404 >= 1); // our nodes' digest, once per gem peer
             Assert.Equal(2, report.Targets.Count);
+            Assert.Equal(report.GemPicks.Changes + report.OurPicks.Changes, report.Changes.Count);
+            Assert.All(report.Changes, c => Assert.InRange(c.PickedAt!.Value, report.StartedAt, DateTimeOffset.UtcNow));
             Assert.Contains("gem pick to every node: max", writer.ToString(), StringComparison.Ordinal);
         }
         finally
