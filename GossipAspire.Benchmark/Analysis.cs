@@ -114,8 +114,17 @@ public sealed class Analysis
     /// version at a moment is its latest pick at or before it; a pair whose origin has picked nothing yet counts
     /// as fresh (there is nothing to know). 1.0 means every node always knew every current book.
     /// </summary>
-    public double Freshness(DateTimeOffset from, DateTimeOffset to)
+    public double Freshness(DateTimeOffset from, DateTimeOffset to) => Freshness(from, to, _nodes, _nodes);
+
+    /// <summary>
+    /// <see cref="Freshness(DateTimeOffset, DateTimeOffset)"/> over the pairs of <paramref name="observers"/> and
+    /// <paramref name="origins"/> only (observer ≠ origin): in a mixed network, how current one kind of node keeps
+    /// the other's books.
+    /// </summary>
+    public double Freshness(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string> observers, IReadOnlyCollection<string> origins)
     {
+        ArgumentNullException.ThrowIfNull(observers);
+        ArgumentNullException.ThrowIfNull(origins);
         if (to <= from || _nodes.Count < 2)
         {
             return 1.0;
@@ -124,10 +133,10 @@ public sealed class Analysis
         var window = (to - from).TotalMilliseconds;
         var pairs = 0;
         var staleMs = 0.0;
-        foreach (var origin in _nodes)
+        foreach (var origin in origins)
         {
             _picks.TryGetValue(origin, out var picks);
-            foreach (var observer in _nodes)
+            foreach (var observer in observers)
             {
                 if (string.Equals(observer, origin, StringComparison.Ordinal))
                 {
@@ -155,7 +164,7 @@ public sealed class Analysis
             }
         }
 
-        return 1.0 - (staleMs / (pairs * window));
+        return pairs == 0 ? 1.0 : 1.0 - (staleMs / (pairs * window));
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

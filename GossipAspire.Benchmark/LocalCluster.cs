@@ -214,7 +214,7 @@ public sealed class LocalCluster : IAsyncDisposable
         Http.Dispose();
     }
 
-    private static List<int> CheckedPorts(int basePort, int count)
+    internal static List<int> CheckedPorts(int basePort, int count)
     {
         var ports = Enumerable.Range(basePort, count).ToList();
         var busy = ports.Where(p => !IsFree(p)).ToList();
@@ -227,7 +227,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// A run of consecutive free ports (so node ids read 20101, 20102, ...), below the kernel's ephemeral range,
     /// where an outgoing connection could take a port between our check and the node's bind.
     /// </summary>
-    private static List<int> FreePorts(int count)
+    internal static List<int> FreePorts(int count)
     {
         const int lowest = 10_000;
         var upper = EphemeralRangeStart() - count;

@@ -1,3 +1,4 @@
+using GossipAspire.Benchmark.Gem;
 using GossipAspire.Benchmark.Reliability;
 using Spectre.Console;
 
@@ -8,7 +9,7 @@ namespace GossipAspire.Benchmark;
 /// to the last node, counts node-to-node traffic, and reports freshness, memory and start-up.
 ///   dotnet run -c Release --project GossipAspire.Benchmark -- [--nodes 10] [--changes 60] [--delay 100ms] [--aot]
 /// and, with the <c>reliability</c> subcommand, faults measured with real processes (freeze, restart, flood, hostile
-/// peers, start-up).
+/// peers, start-up), and with the <c>mixed</c> subcommand, a chain alternating our nodes and stand-in Ruby gem nodes.
 /// </summary>
 internal static class Program
 {
@@ -23,6 +24,7 @@ internal static class Program
 
         var root = BenchmarkCli.Create((settings, cancellationToken) => BenchmarkRunner.RunAsync(settings, console, cancellationToken));
         root.Subcommands.Add(ReliabilityCli.Create((settings, cancellationToken) => ReliabilityRunner.RunAsync(settings, console, cancellationToken)));
+        root.Subcommands.Add(MixedCli.Create((settings, cancellationToken) => MixedRunner.RunAsync(settings, console, cancellationToken)));
         return BenchmarkCli.Parse(root, args).InvokeAsync();
     }
 }

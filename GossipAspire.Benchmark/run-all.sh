@@ -2,7 +2,7 @@
 # Runs the benchmark configurations the README quotes, one after another (never two at once: they would
 # measure each other), and leaves their reports in GossipAspire.Benchmark/results/.
 #   GossipAspire.Benchmark/run-all.sh            all five
-#   GossipAspire.Benchmark/run-all.sh 10 aot     some of them: 10, 25-delay, 50, aot, 10-warm
+#   GossipAspire.Benchmark/run-all.sh 10 aot     some of them: 10, 25-delay, 50, aot, 10-warm, mixed
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,7 @@ dotnet build GossipAspire.Benchmark -c Release --nologo -v quiet || exit 1
 bench() { dotnet GossipAspire.Benchmark/bin/Release/net10.0/GossipAspire.Benchmark.dll --wait-quiet "$@"; }
 
 configurations=("$@")
-if [ ${#configurations[@]} -eq 0 ]; then configurations=(10 10-own 25-delay 50 aot aot-own); fi
+if [ ${#configurations[@]} -eq 0 ]; then configurations=(10 10-own 25-delay 50 aot aot-own mixed); fi
 
 failed=0
 for configuration in "${configurations[@]}"; do
@@ -25,7 +25,9 @@ for configuration in "${configurations[@]}"; do
     aot-own) bench --nodes 10 --pick-interval 10s --changes 60 --aot ;;
     # The JIT node after enough picks for tiered compilation to settle (about 60 per node).
     10-warm) bench --nodes 10 --warmup 600 ;;
-    *) echo "run-all.sh: unknown configuration '$configuration' (10, 10-own, 25-delay, 50, aot, aot-own, 10-warm)" >&2; exit 2 ;;
+    # Ten nodes alternating ours and stand-in Ruby gem nodes at the gem's intervals, 90 s (issue 9, section 1).
+    mixed) dotnet GossipAspire.Benchmark/bin/Release/net10.0/GossipAspire.Benchmark.dll mixed ;;
+    *) echo "run-all.sh: unknown configuration '$configuration' (10, 10-own, 25-delay, 50, aot, aot-own, 10-warm, mixed)" >&2; exit 2 ;;
   esac || failed=1
 done
 exit $failed

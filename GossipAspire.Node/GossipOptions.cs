@@ -98,6 +98,12 @@ public sealed class GossipOptions
     /// </summary>
     public List<string> Keys { get; set; } = [];
 
+    /// <summary>
+    /// How long a peer that answered 404 to <c>/digest/</c> counts as a gem-protocol peer (pushed to, never sent a
+    /// digest) before a digest asks it again, in case one of our nodes has taken its port over.
+    /// </summary>
+    public TimeSpan GemProbeInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The port this node listens on, from the options or the URLs ASP.NET Core was given.</summary>
     public int ResolvePort(string? urls)
     {
@@ -149,6 +155,7 @@ public sealed class GossipOptionsValidator : IValidateOptions<GossipOptions>
         Positive(options.JoinRetryMax, "JoinRetryMax", problems);
         Positive(options.MaxClockSkew, "MaxClockSkew", problems);
         Positive(options.ForgetAfter, "ForgetAfter", problems);
+        Positive(options.GemProbeInterval, "GemProbeInterval", problems);
         if (options.MaxClockSkew > TimeSpan.FromDays(1))
         {
             problems.Add($"Gossip:MaxClockSkew must be at most 1.00:00:00 (got {options.MaxClockSkew}).");

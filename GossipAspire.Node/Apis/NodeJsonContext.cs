@@ -11,7 +11,8 @@ public sealed record StateDocument(
     IReadOnlyList<string> Peers,
     IReadOnlyDictionary<string, WorldView> World,
     string StartedAt,
-    GossipStats Stats);
+    GossipStats Stats,
+    IReadOnlyList<string> GemPeers);
 
 public sealed record WorldView(long Version, string Book, string? PickedAt, string ReceivedAt);
 

@@ -32,7 +32,8 @@ public static class ToolsApi
                 e => new WorldView(e.Value.Version, e.Value.Book, e.Value.PickedAt is { } p ? Wire.FormatTime(p) : null, Wire.FormatTime(e.Value.ReceivedAt)),
                 StringComparer.Ordinal),
             Wire.FormatTime(engine.StartedAt),
-            engine.Stats));
+            engine.Stats,
+            engine.GemProtocolPeers));
     }
 
     public static string GetText(GossipEngine engine)

@@ -97,6 +97,25 @@ public sealed class AntiEntropy(TimeSpan interval, DateTimeOffset startedAt)
         return new DigestReply(messages, wants, more);
     }
 
+    /// <summary>
+    /// The push substitute for a gem-protocol peer, which has no digest and learns only from pushes: the current
+    /// entry of every origin but the peer itself (and ours only once announced), as repair messages (ttl 1, so the
+    /// peer keeps them and sends them no further than its own cache). Call under the engine's lock.
+    /// </summary>
+    public static List<GossipMessage> GemCatchUp(WorldView world, string self, VersionClock clock, string peer)
+    {
+        var messages = new List<GossipMessage>();
+        foreach (var (origin, entry) in world.Entries)
+        {
+            if (origin != peer && (origin != self || clock.Announced))
+            {
+                messages.Add(RepairMessage(origin, entry));
+            }
+        }
+
+        return messages;
+    }
+
     /// <summary>The entries a peer wants from us, as repair messages. Call under the engine's lock.</summary>
     public static List<GossipMessage> Wanted(WorldView world, string self, VersionClock clock, IEnumerable<string> wants)
     {

@@ -41,6 +41,7 @@ public sealed partial class GossipEngine : IDisposable
     private readonly Membership _membership;
     private readonly Outbox _outbox;
     private readonly AntiEntropy _antiEntropy;
+    private readonly GemPeers _gemPeers;
     private readonly WorldView _world = new();
     private readonly ChangeLog _log;
     private readonly VersionClock _clock;
@@ -73,7 +74,8 @@ public sealed partial class GossipEngine : IDisposable
         Id = identity.Id;
         StartedAt = time.GetUtcNow();
         _membership = new Membership(Id, _options, admission.Hosts, logger);
-        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, CatchUp, Heard);
+        _gemPeers = new GemPeers(_options.GemProbeInterval, logger);
+        _outbox = new Outbox(_options, transport, _membership, counters, time, VersionHeld, CatchUp, Heard, _gemPeers);
         _antiEntropy = new AntiEntropy(_options.AntiEntropyInterval, StartedAt);
         _log = new ChangeLog(_options.HistorySize);
         _seen = new MessageCache(_options.MessageCacheSize, _options.MessageCacheAge);
@@ -104,6 +106,9 @@ public sealed partial class GossipEngine : IDisposable
 
     /// <summary>The peers this node sends to, in id order.</summary>
     public IReadOnlyList<string> Peers => _membership.Snapshot();
+
+    /// <summary>The peers that answered 404 to a digest: pushed to instead (docs/PROTOCOL.md, section 5, "Gem peers").</summary>
+    public IReadOnlyList<string> GemProtocolPeers => _gemPeers.Snapshot(_time.GetUtcNow());
 
     public (long Version, string Book) Current
     {
@@ -273,6 +278,11 @@ public sealed partial class GossipEngine : IDisposable
     {
         Learn(envelope.ClientId);
         Heard(envelope.ClientId);
+        if (headers.Covered is not null || headers.WorldHash is not null)
+        {
+            _gemPeers.SpeaksOurProtocol(envelope.ClientId); // a gem sends neither header
+        }
+
         var push = new PushBatch(Id, envelope.ClientId, headers.Covered, _membership);
         foreach (var message in envelope.Messages)
         {
@@ -305,6 +315,7 @@ public sealed partial class GossipEngine : IDisposable
     {
         Learn(digest.ClientId);
         Heard(digest.ClientId);
+        _gemPeers.SpeaksOurProtocol(digest.ClientId);
         lock (_lock)
         {
             return AntiEntropy.Answer(_world, Id, _clock, digest, _options.MaxBodyBytes);
@@ -365,11 +376,47 @@ public sealed partial class GossipEngine : IDisposable
 
     public void Dispose() => _outbox.Dispose();
 
-    /// <summary>One anti-entropy exchange with a peer: digests until its answer leaves nothing out (bounded).</summary>
+    /// <summary>
+    /// One anti-entropy exchange with a peer: digests until its answer leaves nothing out (bounded). A gem-protocol
+    /// peer (one that answers a digest with 404, now or before) gets the push substitute instead.
+    /// </summary>
     private async Task ExchangeWithAsync(string peer, CancellationToken cancellationToken)
     {
-        for (var answers = 0; answers < AntiEntropy.MaxAnswersPerExchange && await ExchangeOnceAsync(peer, cancellationToken); answers++)
+        if (!_gemPeers.IsGem(peer, _time.GetUtcNow()))
         {
+            for (var answers = 0; answers < AntiEntropy.MaxAnswersPerExchange && await ExchangeOnceAsync(peer, cancellationToken); answers++)
+            {
+            }
+
+            if (!_gemPeers.IsGem(peer, _time.GetUtcNow()))
+            {
+                return;
+            }
+        }
+
+        await PushToGemAsync(peer, cancellationToken);
+    }
+
+    /// <summary>
+    /// The push substitute for anti-entropy with a gem-protocol peer, which learns only from pushes: the current
+    /// entry of every origin, ttl 1, in one envelope (more only past <see cref="GossipOptions.MaxBodyBytes"/>), so a
+    /// gem node that missed a push catches up. Gem-shaped like every envelope: nothing beyond the gem's keys at
+    /// envelope or message level.
+    /// </summary>
+    private async Task PushToGemAsync(string peer, CancellationToken cancellationToken)
+    {
+        List<GossipMessage> messages;
+        lock (_lock)
+        {
+            _antiEntropy.Exchanging(_time.GetUtcNow());
+            messages = AntiEntropy.GemCatchUp(_world, Id, _clock, peer);
+        }
+
+        Log.PushedToGem(_logger, peer, messages.Count);
+        var headers = new GossipHeaders(new HashSet<string>([peer, Id]), null);
+        foreach (var (body, count) in Wire.WriteEnvelopes(Id, messages.ConvertAll(Wire.WriteMessage), _options.MaxBodyBytes))
+        {
+            await _outbox.SendAsync(peer, body, count, headers, cancellationToken);
         }
     }
 
@@ -698,6 +745,9 @@ public sealed partial class GossipEngine : IDisposable
 
         [LoggerMessage(12, LogLevel.Information, "Forgot origin {Origin}: not heard from for {ForgetAfter}")]
         public static partial void Forgot(ILogger logger, string origin, TimeSpan forgetAfter);
+
+        [LoggerMessage(42, LogLevel.Debug, "Pushed {Count} entries to gem-protocol peer {Peer} in place of a digest exchange")]
+        public static partial void PushedToGem(ILogger logger, string peer, int count);
 
         [LoggerMessage(10, LogLevel.Warning, "Heard our own id with version {Version}, at least ours: an earlier run; announcing past it")]
         public static partial void Refuting(ILogger logger, long version);

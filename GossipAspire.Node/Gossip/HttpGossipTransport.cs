@@ -49,7 +49,8 @@ public sealed class HttpGossipTransport(Keyring keyring, TimeProvider time) : IG
 
     public async Task SendAsync(string peer, byte[] envelope, GossipHeaders headers, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(PeerId.BaseAddress(peer), "gossip/"))
+        // The gem's exact path: it serves POST /gossip only, and POST /gossip/ is a 404 there (ours take both).
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(PeerId.BaseAddress(peer), "gossip"))
         {
             Content = new ByteArrayContent(envelope) { Headers = { ContentType = s_json } },
         };

@@ -18,14 +18,17 @@ public sealed class Outbox : IDisposable
     private readonly Func<string, long> _versionHeld;
     private readonly Action<string> _catchUp;
     private readonly Action<string> _reached;
+    private readonly GemPeers _gemPeers;
     private readonly HashSet<Task> _inFlight = [];
     private readonly CancellationTokenSource _stopping = new();
 
     /// <param name="versionHeld">The version this node holds of a peer, remembered when the peer is dropped.</param>
     /// <param name="catchUp">Called when a peer answers for the first time after a send left it out meanwhile.</param>
     /// <param name="reached">A peer answered a request: it lives.</param>
-    public Outbox(GossipOptions options, IGossipTransport transport, Membership membership, GossipCounters counters, TimeProvider time, Func<string, long> versionHeld, Action<string> catchUp, Action<string> reached)
+    /// <param name="gemPeers">Where a peer that answers a digest with 404 is marked as a gem-protocol peer.</param>
+    public Outbox(GossipOptions options, IGossipTransport transport, Membership membership, GossipCounters counters, TimeProvider time, Func<string, long> versionHeld, Action<string> catchUp, Action<string> reached, GemPeers gemPeers)
     {
+        _gemPeers = gemPeers;
         _options = options;
         _transport = transport;
         _membership = membership;
@@ -76,7 +79,11 @@ public sealed class Outbox : IDisposable
         }
     }
 
-    /// <summary><c>POST /digest/</c> to a peer: the answer's body, or null when the request failed (and was counted).</summary>
+    /// <summary>
+    /// <c>POST /digest/</c> to a peer: the answer's body, or null when the request failed (and was counted) or the
+    /// peer answered 404, the gem's answer to a path it does not serve: then it is marked a gem-protocol peer, and
+    /// since it did answer, that is no failure.
+    /// </summary>
     public async Task<byte[]?> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken)
     {
         try
@@ -87,6 +94,13 @@ public sealed class Outbox : IDisposable
             var answer = await _transport.ExchangeDigestAsync(peer, digest, timeout.Token);
             Answered(peer);
             return answer;
+        }
+        catch (HttpRequestException exception) when (exception.StatusCode == System.Net.HttpStatusCode.NotFound && !cancellationToken.IsCancellationRequested)
+        {
+            _membership.Succeeded(peer);
+            _reached(peer);
+            _gemPeers.Mark(peer, _time.GetUtcNow());
+            return null;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {

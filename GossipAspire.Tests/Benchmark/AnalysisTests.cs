@@ -111,6 +111,24 @@ public sealed class AnalysisTests
     }
 
     [Fact]
+    public void Freshness_OfSomeObserversAndOrigins_CountsOnlyThosePairs()
+    {
+        // A mixed network: G observes A (stale 50 of 200 ms) and B (never stale); A and B observe each other at once.
+        var analysis = new Analysis(new Dictionary<string, IReadOnlyList<HistoryEvent>>
+        {
+            ["A"] = [Own(1, "A", 1, 0), Heard(2, "B", 1, 0, 0)],
+            ["B"] = [Own(1, "B", 1, 0), Heard(2, "A", 1, 0, 0)],
+            ["G"] = [Heard(1, "A", 1, 0, 50), Heard(2, "B", 1, 0, 0)],
+        });
+        var end = s_t0.AddMilliseconds(200);
+
+        Assert.Equal(0.875, analysis.Freshness(s_t0, end, ["G"], ["A", "B"]), 9);
+        Assert.Equal(1.0, analysis.Freshness(s_t0, end, ["A", "B"], ["A", "B"]), 9);
+        Assert.Equal(1.0, analysis.Freshness(s_t0, end, ["G"], ["G"]), 9); // no pair: nothing to be stale
+        Assert.Equal(1 - (50.0 / (6 * 200)), analysis.Freshness(s_t0, end), 9);
+    }
+
+    [Fact]
     public void Freshness_WindowCutsStaleTime_AtBothEnds()
     {
         var analysis = new Analysis(new Dictionary<string, IReadOnlyList<HistoryEvent>>

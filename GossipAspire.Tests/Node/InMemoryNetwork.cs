@@ -42,6 +42,12 @@ public sealed class InMemoryNetwork : IDisposable
 
     public int Requests { get; private set; }
 
+    /// <summary>Nodes that answer a digest as the Ruby gem does, with 404 (they have no <c>/digest/</c>); pushes still arrive.</summary>
+    public HashSet<string> GemProtocol { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Digests sent to each node, answered or not.</summary>
+    public Dictionary<string, int> DigestsTo { get; } = new(StringComparer.Ordinal);
+
     public GossipEngine this[string id] => _nodes[id];
 
     public GossipEngine Add(string id, Action<GossipOptions>? configure = null, int seed = 1)
@@ -163,6 +169,13 @@ public sealed class InMemoryNetwork : IDisposable
 
         public Task<byte[]> ExchangeDigestAsync(string peer, byte[] digest, CancellationToken cancellationToken)
         {
+            network.DigestsTo[peer] = network.DigestsTo.GetValueOrDefault(peer) + 1;
+            if (network.GemProtocol.Contains(peer))
+            {
+                Reach(peer);
+                throw new HttpRequestException("Response status code does not indicate success: 404 (Not Found).", null, System.Net.HttpStatusCode.NotFound);
+            }
+
             var target = Reach(peer);
             Authenticate(peer, "POST", "/digest/", digest);
             if (!Wire.TryReadDigest(digest, out var parsed, out var error))
