@@ -37,6 +37,19 @@ public sealed class ClusterOptions
     /// </summary>
     public bool PromptHealthChecks { get; set; } = true;
 
+    /// <summary>
+    /// <c>--open</c>: run the nodes without a keyring, open and gem-compatible (a mixed network with Ruby gem nodes
+    /// needs it). By default the AppHost generates a secret key and every node signs and verifies with it.
+    /// </summary>
+    public bool Open { get; set; }
+
+    /// <summary>
+    /// The command line with every bare switch (<c>--open</c> with no value after it) given as <c>--open=true</c>,
+    /// since the configuration's command-line reader would take the next argument as its value, or drop it when last.
+    /// </summary>
+    public static string[] NormalizeSwitches(string[] args) =>
+        [.. args.Select((arg, i) => arg == "--open" && (i + 1 == args.Length || args[i + 1].StartsWith('-')) ? "--open=true" : arg)];
+
     /// <summary>Where <c>node-k</c> listens (its id is the port).</summary>
     public int PortOf(int k) => BasePort + k - 1;
 
@@ -52,6 +65,7 @@ public sealed class ClusterOptions
         options.NodeLaunch = ReadLaunch(configuration["node-launch"] ?? section[nameof(NodeLaunch)], problems);
         options.NodeAssembly = configuration["node-assembly"] ?? section[nameof(NodeAssembly)];
         options.PromptHealthChecks = ReadBool(section[nameof(PromptHealthChecks)], "Cluster:PromptHealthChecks", true, problems);
+        options.Open = ReadBool(configuration["open"] ?? section[nameof(Open)], "--open", false, problems);
 
         var result = new ValidateClusterOptions().Validate(null, options);
         if (result.Failed)

@@ -1,9 +1,15 @@
 using System.Globalization;
 using GossipAspire.AppHost;
 
-var builder = DistributedApplication.CreateBuilder(args);
+var builder = DistributedApplication.CreateBuilder(ClusterOptions.NormalizeSwitches(args));
 
 var cluster = ClusterOptions.FromConfiguration(builder.Configuration);
+
+// The keyring (docs/PROTOCOL.md, section 10): one generated secret, new on every run unless Parameters:gossip-key
+// is set, passed to every node, so the cluster signs and checks its gossip by default. --open leaves it out.
+var gossipKey = cluster.Open
+    ? null
+    : builder.AddParameter("gossip-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
 // The Lab: the gossip views no Aspire dashboard has (network, who-knows-what matrix, propagation trees), read
 // from the nodes it references; every change links to its trace in the dashboard.
@@ -58,6 +64,11 @@ IResourceBuilder<IResourceWithEndpoints> GossipNode<T>(IResourceBuilder<T> node)
     if (cluster.PickInterval is { } pickInterval)
     {
         node.WithEnvironment("Gossip__PickInterval", pickInterval.ToString("c", CultureInfo.InvariantCulture));
+    }
+
+    if (gossipKey is not null)
+    {
+        node.WithEnvironment("Gossip__Keys__0", gossipKey);
     }
 
     if (nodes.Count > 0)

@@ -39,14 +39,23 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
 
             // Ten nodes, ten different ids: the agreement is about ten distinct origins.
             Assert.Equal(NodeCount, states.Values.Select(s => s.Id).Distinct().Count());
+
+            // They agreed while every node refuses what is not signed: the AppHost gave all of them one generated key.
+            foreach (var name in nodes.Names)
+            {
+                Assert.Equal((System.Net.HttpStatusCode.Unauthorized, "application/problem+json"), await nodes.PostUnsignedDigestAsync(name, ct));
+            }
         });
     }
 
     [Fact]
-    public async Task Pick_AtOneNode_WithAChosenBook_ReachesTheOtherNine()
+    public async Task Pick_AtOneNode_WithAChosenBook_ReachesTheOtherNine_InAnOpenCluster()
     {
-        await WithHealthyClusterAsync(async (_, nodes, ct) =>
+        await WithHealthyClusterAsync(["--open"], async (_, nodes, ct) =>
         {
+            // --open: no keyring, so an unsigned digest is answered, as the gem's nodes need.
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await nodes.PostUnsignedDigestAsync("node-4", ct)).Status);
+
             await nodes.WaitConvergedAsync(nodes.Names, nodes.Names, s_convergence, ct);
             var before = await nodes.GetStateAsync("node-4", ct);
             var book = before.Book == "Kim by Rudyard Kipling" ? "Emma by Jane Austen" : "Kim by Rudyard Kipling";
@@ -150,4 +159,7 @@ public sealed class GossipEndToEndTests(ITestOutputHelper output)
 
     private Task WithHealthyClusterAsync(Func<DistributedApplication, GossipNodes, CancellationToken, Task> test) =>
         GossipAppHost.RunAsync(output, s_testTimeout, test);
+
+    private Task WithHealthyClusterAsync(string[] args, Func<DistributedApplication, GossipNodes, CancellationToken, Task> test) =>
+        GossipAppHost.RunAsync(output, s_testTimeout, test, extraArgs: args);
 }

@@ -50,6 +50,18 @@ internal sealed class GossipNodes(DistributedApplication app, ITestOutputHelper 
     }
 
     /// <summary>
+    /// A <c>POST /digest/</c> with no MAC header, as a tool without the key would send it: the status code and media type of
+    /// the answer (401 problem+json from a node with a keyring, 200 from an open one).
+    /// </summary>
+    public async Task<(System.Net.HttpStatusCode Status, string? MediaType)> PostUnsignedDigestAsync(string name, CancellationToken cancellationToken)
+    {
+        var sender = IdOf(Names.First(n => n != name)); // a member of the cluster, so an open node learns no stranger
+        using var content = JsonContent.Create(new { client_id = sender, versions = new Dictionary<string, long>() });
+        using var response = await _http.PostAsync(new Uri(app.GetEndpoint(name), "/digest/"), content, cancellationToken);
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>
     /// <c>GET /state/</c>, with a trace context whose sampled flag is off (as the dashboard's own polls): the
     /// tests' reads are not the application's work, and four a second per node would crowd the gossip's traces
     /// in a dashboard.
