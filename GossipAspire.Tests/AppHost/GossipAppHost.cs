@@ -48,23 +48,60 @@ internal static class GossipAppHost
         ];
         output.WriteLine($"AppHost args: {string.Join(' ', args)}; dashboard {(dashboard ? "on" : "off")}");
 
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryRunAsync(output, args, dashboard, nodes, test, retryable: attempt == 1, cts.Token))
+            {
+                return;
+            }
+
+            output.WriteLine("Aspire's watch of DCP's resources died before the nodes were healthy (an Aspire 13.6 fault, "
+                + "not the app's: 'Sequence contains more than one matching element' in ResourceSnapshotBuilder.GetUrls); "
+                + "no resource state can arrive after that, so the AppHost is started once more.");
+        }
+    }
+
+    /// <summary>
+    /// One start of the AppHost. False (after stopping it) only when <paramref name="retryable"/> and Aspire's watch of
+    /// DCP's resources died while waiting for the nodes to be healthy, before the test itself ran.
+    /// </summary>
+    private static async Task<bool> TryRunAsync(
+        ITestOutputHelper output,
+        string[] args,
+        bool dashboard,
+        int nodes,
+        Func<DistributedApplication, GossipNodes, CancellationToken, Task> test,
+        bool retryable,
+        CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GossipAspire_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = dashboard },
             args,
-            cts.Token);
+            cancellationToken);
         builder.Configuration["AppHost:BrowserToken"] = BrowserToken;
         builder.Configuration["AppHost:DashboardApiKey"] = DashboardApiKey;
-        builder.Services.AddLoggingToTestOutput(output);
+        using var watchDied = new CancellationTokenSource();
+        builder.Services.AddLoggingToTestOutput(output, onDcpWatchDied: watchDied.Cancel);
 
-        await using var app = await builder.BuildAsync(cts.Token);
+        await using var app = await builder.BuildAsync(cancellationToken);
         using var gossip = new GossipNodes(app, output, nodes);
         try
         {
-            await app.StartAsync(cts.Token);
-            await gossip.WaitAllHealthyAsync(cts.Token);
+            await app.StartAsync(cancellationToken);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchDied.Token);
+            try
+            {
+                await gossip.WaitAllHealthyAsync(waiting.Token);
+            }
+            catch (OperationCanceledException) when (retryable && watchDied.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
             output.WriteLine($"AppHost started and {nodes} nodes healthy after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
-            await test(app, gossip, cts.Token);
+            await test(app, gossip, cancellationToken);
+            return true;
         }
         finally
         {

@@ -11,10 +11,12 @@ internal static class TestLoggingExtensions
     /// runner's console, where ten nodes would bury the test results). Aspire's own orchestration and health-probe
     /// chatter is kept to warnings.
     /// </summary>
-    public static IServiceCollection AddLoggingToTestOutput(this IServiceCollection services, ITestOutputHelper output) =>
+    /// <param name="onDcpWatchDied">Called when Aspire logs that its watch of DCP's resources ended (a Critical log of
+    /// <c>Aspire.Hosting.Dcp.DcpExecutor</c>): from then on no resource state changes reach the app.</param>
+    public static IServiceCollection AddLoggingToTestOutput(this IServiceCollection services, ITestOutputHelper output, Action? onDcpWatchDied = null) =>
         services.AddLogging(logging => logging
             .ClearProviders()
-            .AddProvider(new XunitLoggerProvider(output))
+            .AddProvider(new XunitLoggerProvider(output, onDcpWatchDied))
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Error)

@@ -3,19 +3,26 @@ using Xunit.Abstractions;
 
 namespace GossipAspire.Tests.AppHost;
 
-/// <summary>Sends an application's logs, the resources' console output included, to the test's output.</summary>
-public sealed partial class XunitLoggerProvider(ITestOutputHelper output) : ILoggerProvider
+/// <summary>
+/// Sends an application's logs, the resources' console output included, to the test's output, and calls
+/// <paramref name="onDcpWatchDied"/> when Aspire logs (Critical, from <c>Aspire.Hosting.Dcp.DcpExecutor</c>) that its
+/// watch of DCP's resources has ended.
+/// </summary>
+public sealed partial class XunitLoggerProvider(ITestOutputHelper output, Action? onDcpWatchDied = null) : ILoggerProvider
 {
+    private const string DcpExecutorCategory = "Aspire.Hosting.Dcp.DcpExecutor";
+
     /// <summary>Colour codes in the resources' console output (Aspire lets them through for its console view).</summary>
     private static readonly System.Text.RegularExpressions.Regex s_ansi = AnsiEscape();
 
-    public ILogger CreateLogger(string categoryName) => new XunitLogger(output, categoryName);
+    public ILogger CreateLogger(string categoryName) =>
+        new XunitLogger(output, categoryName, categoryName == DcpExecutorCategory ? onDcpWatchDied : null);
 
     public void Dispose()
     {
     }
 
-    private sealed class XunitLogger(ITestOutputHelper output, string category) : ILogger
+    private sealed class XunitLogger(ITestOutputHelper output, string category, Action? onCritical) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -23,6 +30,11 @@ public sealed partial class XunitLoggerProvider(ITestOutputHelper output) : ILog
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            if (logLevel == LogLevel.Critical)
+            {
+                onCritical?.Invoke();
+            }
+
             try
             {
                 var message = s_ansi.Replace(formatter(state, exception), "");

@@ -14,7 +14,7 @@ public sealed class AuthenticatedApiTests : IDisposable
     private const string Key = "0123456789abcdefghijKLMNOPQRSTuv";
     private const string OtherKey = "another key, not in the ring 42";
 
-    private readonly InProcessNode _node = new(("Gossip:Keys:0", Key), ("Gossip:MaxBodyBytes", "4096"));
+    private readonly InProcessNode _node = new(new AnsweringTransport(), ("Gossip:Keys:0", Key), ("Gossip:MaxBodyBytes", "4096"));
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
 
     private HttpClient Client => _node.Client;

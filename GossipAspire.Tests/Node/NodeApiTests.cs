@@ -226,7 +226,7 @@ public sealed partial class NodeApiTests : IDisposable
     {
         var state = await GetJsonAsync("/state/");
 
-        Assert.Equal(["id", "version", "book", "peers", "world", "started_at", "stats"], state.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "version", "book", "peers", "world", "started_at", "stats", "gem_peers"], state.EnumerateObject().Select(p => p.Name));
         Assert.Equal("5001", state.GetProperty("id").GetString());
         var self = state.GetProperty("world").GetProperty("5001");
         Assert.Equal(["version", "book", "picked_at", "received_at"], self.EnumerateObject().Select(p => p.Name));
