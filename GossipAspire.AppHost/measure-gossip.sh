@@ -46,6 +46,16 @@ apphost=$!
 stop() {
   kill -TERM "$apphost" 2>/dev/null || true
   wait "$apphost" 2>/dev/null || true
+  # DCP stops the dashboard and the nodes after the AppHost has gone; wait for all their ports, so a next run can
+  # start at once.
+  for _ in $(seq 600); do
+    busy=false
+    for port in 18887 18888 18889 18890 $(seq 5001 5010); do
+      if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then busy=true; break; fi
+    done
+    [ "$busy" = true ] || return 0
+    sleep 0.1
+  done
 }
 trap stop EXIT
 

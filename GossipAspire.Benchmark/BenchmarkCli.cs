@@ -16,7 +16,7 @@ public static class BenchmarkCli
         {
             Description = "First port; the nodes take consecutive ports from it. Default: free ports are found.",
             HelpName = "port",
-            CustomParser = result => ParseInt(result, 1, 65535),
+            CustomParser = result => CliParsers.ParseInt(result, 1, 65535),
         };
 
         var output = new Option<string>("--out", "-o")
@@ -58,7 +58,7 @@ public static class BenchmarkCli
         {
             Description = "Untimed picks before the timed ones, round-robin over the nodes (0: none). Default: one at every node.",
             HelpName = "count",
-            CustomParser = result => ParseInt(result, 0, 10_000),
+            CustomParser = result => CliParsers.ParseInt(result, 0, 10_000),
         };
 
         var waitQuiet = new Option<bool>("--wait-quiet")
@@ -197,27 +197,8 @@ public static class BenchmarkCli
             Description = description,
             HelpName = name == "--random-seed" ? "seed" : "count",
             DefaultValueFactory = _ => defaultValue,
-            CustomParser = result => ParseInt(result, min, max),
+            CustomParser = result => CliParsers.ParseInt(result, min, max),
         };
-
-    private static int? ParseInt(ArgumentResult result, int min, int max)
-    {
-        var option = (result.Parent as OptionResult)?.Option.Name ?? "value";
-        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-        if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
-        {
-            result.AddError($"{option}: '{text}' is not a whole number.");
-            return null;
-        }
-
-        if (value < min || value > max)
-        {
-            result.AddError($"{option} must be between {min} and {max} (got {value}).");
-            return null;
-        }
-
-        return value;
-    }
 
     /// <summary>
     /// A duration option without a default of its own (the description names it), so help does not print
@@ -228,33 +209,8 @@ public static class BenchmarkCli
         {
             Description = description,
             HelpName = "duration",
-            CustomParser = result => ParseDuration(result, allowZero, max),
+            CustomParser = result => CliParsers.ParseDuration(result, allowZero, max),
         };
-
-    private static TimeSpan? ParseDuration(ArgumentResult result, bool allowZero, TimeSpan max)
-    {
-        var option = (result.Parent as OptionResult)?.Option.Name ?? "duration";
-        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-        if (!Duration.TryParse(text, out var value, out var error))
-        {
-            result.AddError($"{option}: {error}.");
-            return null;
-        }
-
-        if (!allowZero && value <= TimeSpan.Zero)
-        {
-            result.AddError($"{option} must be longer than zero.");
-            return null;
-        }
-
-        if (value > max)
-        {
-            result.AddError($"{option} may be at most {Duration.Format(max)} (got {Duration.Format(value)}).");
-            return null;
-        }
-
-        return value;
-    }
 
     private static bool TryGetValue<T>(CommandResult result, Option<T> option, out T? value)
     {

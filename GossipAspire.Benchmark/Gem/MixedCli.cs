@@ -20,7 +20,7 @@ public static class MixedCli
         {
             Description = "How many nodes in the chain: ours and stand-in gem nodes alternating, ours first. Default: 10.",
             HelpName = "count",
-            CustomParser = result => ParseInt(result, 2, 100),
+            CustomParser = result => CliParsers.ParseInt(result, 2, 100),
         };
         var duration = DurationOption("--duration", "The window over which freshness is averaged and picks are timed. Default: 90s.", TimeSpan.FromHours(1));
         var grace = DurationOption("--grace", "How long the network runs on after the window so its last picks can spread. Default: 30s.", TimeSpan.FromMinutes(10));
@@ -32,7 +32,7 @@ public static class MixedCli
         {
             Description = "First port; the nodes take consecutive ports from it. Default: free ports are found.",
             HelpName = "port",
-            CustomParser = result => ParseInt(result, 1, 65535),
+            CustomParser = result => CliParsers.ParseInt(result, 1, 65535),
         };
         var node = new Option<string>("--node") { Description = "Run this built node (GossipAspire.Node.dll, or a native binary) instead of building one." };
         node.Validators.Add(result =>
@@ -86,46 +86,11 @@ public static class MixedCli
         return command;
     }
 
-    private static int? ParseInt(ArgumentResult result, int min, int max)
-    {
-        var option = (result.Parent as OptionResult)?.Option.Name ?? "value";
-        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-        {
-            result.AddError($"{option}: '{text}' is not a whole number.");
-            return null;
-        }
-
-        if (value < min || value > max)
-        {
-            result.AddError($"{option} must be between {min} and {max} (got {value}).");
-            return null;
-        }
-
-        return value;
-    }
-
     private static Option<TimeSpan?> DurationOption(string name, string description, TimeSpan max) =>
         new(name)
         {
             Description = description,
             HelpName = "duration",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-                if (!Duration.TryParse(text, out var value, out var error))
-                {
-                    result.AddError($"{name}: {error}.");
-                    return null;
-                }
-
-                if (value <= TimeSpan.Zero || value > max)
-                {
-                    result.AddError($"{name} must be longer than zero and at most {Duration.Format(max)} (got {Duration.Format(value)}).");
-                    return null;
-                }
-
-                return value;
-            },
+            CustomParser = result => CliParsers.ParseDuration(result, allowZero: false, max),
         };
 }

@@ -149,23 +149,7 @@ public static class ReliabilityCli
         {
             Description = $"{description} Default: {Text(defaultValue)}.",
             HelpName = "count",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-                {
-                    result.AddError($"{name}: '{text}' is not a whole number.");
-                    return null;
-                }
-
-                if (value < min || value > max)
-                {
-                    result.AddError($"{name} must be between {Text(min)} and {Text(max)} (got {Text(value)}).");
-                    return null;
-                }
-
-                return value;
-            },
+            CustomParser = result => CliParsers.ParseInt(result, min, max),
         };
 
     private static Option<TimeSpan?> DurationOption(string name, string description, TimeSpan defaultValue) =>
@@ -173,24 +157,6 @@ public static class ReliabilityCli
         {
             Description = $"{description} Default: {Duration.Format(defaultValue)}.",
             HelpName = "duration",
-            CustomParser = result => ParseDuration(name, result),
+            CustomParser = result => CliParsers.ParseDuration(result, allowZero: false, TimeSpan.FromHours(1)),
         };
-
-    private static TimeSpan? ParseDuration(string name, ArgumentResult result)
-    {
-        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-        if (!Duration.TryParse(text, out var value, out var error))
-        {
-            result.AddError($"{name}: {error}.");
-            return null;
-        }
-
-        if (value <= TimeSpan.Zero || value > TimeSpan.FromHours(1))
-        {
-            result.AddError($"{name} must be longer than zero and at most 1h (got {Duration.Format(value)}).");
-            return null;
-        }
-
-        return value;
-    }
 }
