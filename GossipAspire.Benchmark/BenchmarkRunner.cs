@@ -12,31 +12,13 @@ public static class BenchmarkRunner
     public const int ExitFailed = 2;
 
     /// <summary>Runs the benchmark, prints the table, writes the JSON; answers the process exit code.</summary>
-    public static async Task<int> RunAsync(BenchmarkSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
-    {
-        void Log(string line) => console.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss.fff}[/] {Markup.Escape(line)}");
-
-        try
+    public static Task<int> RunAsync(BenchmarkSettings settings, IAnsiConsole console, CancellationToken cancellationToken) =>
+        CommandShell.RunAsync(console, "benchmark", async log =>
         {
-            var report = await MeasureAsync(settings, Log, cancellationToken);
-            var path = OutputPath(settings);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, report.ToJson() + Environment.NewLine, CancellationToken.None);
-            ReportRenderer.Render(console, report);
-            console.MarkupLine($"report: {Markup.Escape(path)}");
-            return report.Complete ? ExitOk : ExitIncomplete;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            console.MarkupLine("[yellow]cancelled; every node was stopped[/]");
-            return 130;
-        }
-        catch (BenchmarkException ex)
-        {
-            console.MarkupLine($"[red]benchmark failed:[/] {Markup.Escape(ex.Message)}");
-            return ExitFailed;
-        }
-    }
+            var report = await MeasureAsync(settings, log, cancellationToken);
+            await CommandShell.WriteReportAsync(console, OutputPath(settings), report.ToJson(), c => ReportRenderer.Render(c, report));
+            return report.Complete;
+        }, cancellationToken);
 
     /// <summary>Builds or finds the node, runs the cluster, and returns the report; every node is stopped on the way out.</summary>
     public static async Task<BenchmarkReport> MeasureAsync(BenchmarkSettings settings, Action<string> log, CancellationToken cancellationToken)

@@ -13,37 +13,13 @@ namespace GossipAspire.Benchmark.Gem;
 /// </summary>
 public static class MixedRunner
 {
-    public static async Task<int> RunAsync(MixedSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(console);
-        void Log(string line) => console.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss.fff}[/] {Markup.Escape(line)}");
-
-        try
+    public static Task<int> RunAsync(MixedSettings settings, IAnsiConsole console, CancellationToken cancellationToken) =>
+        CommandShell.RunAsync(console, "mixed run", async log =>
         {
-            var report = await MeasureAsync(settings, Log, cancellationToken);
-            var path = OutputPath(settings);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, report.ToJson() + Environment.NewLine, CancellationToken.None);
-            MixedReportRenderer.Render(console, report);
-            console.MarkupLine($"report: {Markup.Escape(path)}");
-            return report.Complete ? BenchmarkRunner.ExitOk : BenchmarkRunner.ExitIncomplete;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            console.MarkupLine("[yellow]cancelled; every node was stopped[/]");
-            return 130;
-        }
-        catch (BenchmarkException ex)
-        {
-            console.MarkupLine($"[red]mixed run failed:[/] {Markup.Escape(ex.Message)}");
-            return BenchmarkRunner.ExitFailed;
-        }
-        catch (GemCrashedException ex)
-        {
-            console.MarkupLine($"[red]mixed run failed:[/] {Markup.Escape(ex.Message)}");
-            return BenchmarkRunner.ExitFailed;
-        }
-    }
+            var report = await MeasureAsync(settings, log, cancellationToken);
+            await CommandShell.WriteReportAsync(console, OutputPath(settings), report.ToJson(), c => MixedReportRenderer.Render(c, report));
+            return report.Complete;
+        }, cancellationToken);
 
     public static async Task<MixedReport> MeasureAsync(MixedSettings settings, Action<string> log, CancellationToken cancellationToken)
     {

@@ -13,44 +13,26 @@ public static class ReliabilityRunner
 {
     private static readonly TimeSpan s_oneSecond = TimeSpan.FromSeconds(1);
 
-    public static async Task<int> RunAsync(ReliabilitySettings settings, IAnsiConsole console, CancellationToken cancellationToken)
-    {
-        void Log(string line) => console.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss.fff}[/] {Markup.Escape(line)}");
-
-        try
+    public static Task<int> RunAsync(ReliabilitySettings settings, IAnsiConsole console, CancellationToken cancellationToken) =>
+        CommandShell.RunAsync(console, "reliability run", async log =>
         {
-            var command = await NodeCommandAsync(settings, Log, cancellationToken);
+            var command = await NodeCommandAsync(settings, log, cancellationToken);
             var complete = true;
             foreach (var scenario in settings.Scenarios)
             {
                 if (settings.WaitQuiet)
                 {
-                    await WaitQuietAsync(Log, cancellationToken);
+                    await WaitQuietAsync(log, cancellationToken);
                 }
 
-                var report = await RunScenarioAsync(scenario, command, settings, Log, cancellationToken);
-                var path = OutputPath(settings, scenario);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                var report = await RunScenarioAsync(scenario, command, settings, log, cancellationToken);
                 var whole = new ReliabilityReport(Machine(), command.Description, settings.Nodes, [report]);
-                await File.WriteAllTextAsync(path, whole.ToJson() + Environment.NewLine, CancellationToken.None);
-                Render(console, report);
-                console.MarkupLine($"report: {Markup.Escape(path)}");
+                await CommandShell.WriteReportAsync(console, OutputPath(settings, scenario), whole.ToJson(), c => Render(c, report));
                 complete &= report.Complete;
             }
 
-            return complete ? BenchmarkRunner.ExitOk : BenchmarkRunner.ExitIncomplete;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            console.MarkupLine("[yellow]cancelled; every node was stopped[/]");
-            return 130;
-        }
-        catch (BenchmarkException ex)
-        {
-            console.MarkupLine($"[red]reliability run failed:[/] {Markup.Escape(ex.Message)}");
-            return BenchmarkRunner.ExitFailed;
-        }
-    }
+            return complete;
+        }, cancellationToken);
 
     /// <summary>Runs one scenario on a fresh cluster (start-up starts its own, once per run) and reports it.</summary>
     public static async Task<ScenarioReport> RunScenarioAsync(string scenario, NodeCommand command, ReliabilitySettings settings, Action<string> log, CancellationToken cancellationToken)

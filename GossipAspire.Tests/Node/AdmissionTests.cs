@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using GossipAspire.Node.Gossip;
 
@@ -113,38 +112,13 @@ public sealed class AdmissionTests : IDisposable
     [Fact]
     public void Receive_RefusedMessage_IsCountedInTheMetricWithItsReason()
     {
-        var reasons = new List<string?>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == _network.MeterFactory && instrument.Name == "gossip.messages.refused")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "reason")
-                {
-                    lock (reasons)
-                    {
-                        reasons.Add(tag.Value as string);
-                    }
-                }
-            }
-        });
-        listener.Start();
+        using var recorder = new ReasonRecorder(_network.MeterFactory, "gossip.messages.refused");
         var node = _network.Add("5001");
 
         node.Receive(Envelope("5003", long.MaxValue), GossipHeaders.None);
         node.Receive(Envelope("5004", (NowGeneration + 3600) << GossipEngine.GenerationShift), GossipHeaders.None);
 
-        lock (reasons)
-        {
-            Assert.Equal(["version_too_high", "clock_skew"], reasons);
-        }
+        Assert.Equal(["version_too_high", "clock_skew"], recorder.Reasons);
     }
 
     private static GossipEnvelope WithExtra(string origin, int bytes, string? traceparent = null)

@@ -355,39 +355,14 @@ public sealed class SignedGossipTests : IDisposable
     [Fact]
     public void Authenticate_ARefusal_IsCountedInTheMetricWithItsReason()
     {
-        var reasons = new List<string?>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == _network.MeterFactory && instrument.Name == "gossip.requests.refused")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "reason")
-                {
-                    lock (reasons)
-                    {
-                        reasons.Add(tag.Value as string);
-                    }
-                }
-            }
-        });
-        listener.Start();
+        using var recorder = new ReasonRecorder(_network.MeterFactory, "gossip.requests.refused");
         _network.Add("5001", Keys(OldKey));
         var door = _network.AdmissionOf("5001");
 
         door.Authenticate("GET", "/peers/5002", new HeaderDictionary(), [], Now);
         door.Authenticate("GET", "/peers/5002", MacHeaders(WrongKey, "GET", "/peers/5002", [], Now), [], Now);
 
-        lock (reasons)
-        {
-            Assert.Equal(["missing", "unknown_key"], reasons);
-        }
+        Assert.Equal(["missing", "unknown_key"], recorder.Reasons);
     }
 
     [Fact]
