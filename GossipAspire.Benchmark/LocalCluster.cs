@@ -266,7 +266,8 @@ public sealed class LocalCluster : IAsyncDisposable
         return ports.Count == count ? ports : throw new BenchmarkException($"found only {ports.Count} of {count} unused ports on 127.0.0.1");
     }
 
-    private static bool IsFree(int port)
+    /// <summary>Whether nothing listens on this loopback port now (a listener could bind it).</summary>
+    internal static bool IsFree(int port)
     {
         try
         {

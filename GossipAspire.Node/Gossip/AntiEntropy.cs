@@ -135,6 +135,5 @@ public sealed class AntiEntropy(TimeSpan interval, DateTimeOffset startedAt)
     /// An entry as a message that travels one hop (ttl 1), with its origin's uuid, time, trace and signature: the
     /// signature as it was received, never one made here, since only the origin signs its own picks.
     /// </summary>
-    public static GossipMessage RepairMessage(string origin, WorldEntry entry) =>
-        new(entry.Uuid, origin, 1, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, null, entry.Extra, entry.Signature));
+    public static GossipMessage RepairMessage(string origin, WorldEntry entry) => entry.ToMessage(origin, ttl: 1, hop: null);
 }

@@ -634,8 +634,7 @@ public sealed partial class GossipEngine : IDisposable
                 return null;
             }
 
-            var message = new GossipMessage(entry.Uuid, Id, _options.Ttl, new GossipPayload(entry.Version, entry.Book, entry.Traceparent, entry.PickedAt, 1, entry.Extra, entry.Signature));
-            return (message, _world.Hash);
+            return (entry.ToMessage(Id, _options.Ttl, hop: 1), _world.Hash);
         }
     }
 

@@ -44,7 +44,15 @@ public sealed record WorldEntry(
     DateTimeOffset ReceivedAt,
     string? Traceparent,
     IReadOnlyList<KeyValuePair<string, JsonElement>>? Extra,
-    string? Signature = null);
+    string? Signature = null)
+{
+    /// <summary>
+    /// This entry as a message of <paramref name="origin"/>, with the origin's uuid, time, trace, unknown keys and
+    /// signature as held (never one made here: only the origin signs its own picks).
+    /// </summary>
+    public GossipMessage ToMessage(string origin, long ttl, long? hop) =>
+        new(Uuid, origin, ttl, new GossipPayload(Version, Book, Traceparent, PickedAt, hop, Extra, Signature));
+}
 
 /// <summary>A change of the world view, as <c>GET /history/</c> lists it (docs/PROTOCOL.md, section 7).</summary>
 public sealed record HistoryEvent(

@@ -77,7 +77,7 @@ public sealed class NodeProcess : IAsyncDisposable
         {
             var first = Random.Shared.Next(33_000, 39_000 - count);
             var range = Enumerable.Range(first, count).ToArray();
-            if (range.Any(s_taken.ContainsKey) || !range.All(IsFree))
+            if (range.Any(s_taken.ContainsKey) || !range.All(GossipAspire.Benchmark.LocalCluster.IsFree))
             {
                 continue;
             }
@@ -86,21 +86,6 @@ public sealed class NodeProcess : IAsyncDisposable
             {
                 return first;
             }
-        }
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, port);
-            probe.Start();
-            probe.Stop();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 
